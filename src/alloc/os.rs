@@ -1,0 +1,77 @@
+//! Fresh memory from the operating system: the C allocator for small blocks,
+//! `mmap` for large ones on Linux (page-aligned, lazily zeroed, advised for
+//! transparent huge pages).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::ptr::NonNull;
+
+/// Every buffer is aligned to this many bytes (a cache line, an AVX-512 vector).
+pub const BUFFER_ALIGN: usize = 64;
+
+/// Blocks of at least this many bytes come from `mmap` on Linux.
+pub const LARGE_BLOCK: usize = 1 << 20;
+
+const HUGE_PAGE: usize = 2 << 20;
+
+pub(crate) fn layout(bytes: usize) -> Option<Layout> {
+    Layout::from_size_align(bytes, BUFFER_ALIGN).ok()
+}
+
+/// Allocates `bytes` (> 0) aligned to [`BUFFER_ALIGN`]; `None` if the system refuses.
+pub(crate) fn sys_alloc(bytes: usize, zeroed: bool) -> Option<NonNull<u8>> {
+    #[cfg(target_os = "linux")]
+    if bytes >= LARGE_BLOCK {
+        return mmap_alloc(bytes);
+    }
+    let layout = layout(bytes)?;
+    // SAFETY: `bytes > 0` (callers never ask for zero bytes), so the layout is non-zero-sized.
+    let ptr = unsafe {
+        if zeroed {
+            System.alloc_zeroed(layout)
+        } else {
+            System.alloc(layout)
+        }
+    };
+    NonNull::new(ptr)
+}
+
+/// Frees a block from [`sys_alloc`].
+///
+/// # Safety
+/// `ptr` came from `sys_alloc(bytes, _)` with the same `bytes` and is not used afterwards.
+pub(crate) unsafe fn sys_free(ptr: NonNull<u8>, bytes: usize) {
+    #[cfg(target_os = "linux")]
+    if bytes >= LARGE_BLOCK {
+        // SAFETY: the block was mapped by `mmap_alloc` with this length (caller's contract).
+        unsafe { libc::munmap(ptr.as_ptr().cast(), bytes) };
+        return;
+    }
+    if let Some(layout) = layout(bytes) {
+        // SAFETY: the block came from `System` with this layout (caller's contract).
+        unsafe { System.dealloc(ptr.as_ptr(), layout) };
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn mmap_alloc(bytes: usize) -> Option<NonNull<u8>> {
+    // SAFETY: an anonymous private mapping touches no existing memory; failure is checked.
+    let ptr = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            bytes,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if ptr == libc::MAP_FAILED {
+        return None;
+    }
+    if bytes >= HUGE_PAGE {
+        // SAFETY: the range lies inside the mapping just created; the advice is only a hint
+        // and its failure (THP disabled) is harmless.
+        unsafe { libc::madvise(ptr, bytes, libc::MADV_HUGEPAGE) };
+    }
+    NonNull::new(ptr.cast())
+}

@@ -1,0 +1,253 @@
+//! Shape manipulation: slicing, transposing, reshaping, broadcasting.
+
+use super::{c_strides, checked_size, Array};
+use crate::error::{shape_str, Error, Result};
+use std::ops::{Range, RangeFrom, RangeFull, RangeTo};
+
+/// One axis of a slice, with Python's semantics: `start:stop:step`, negative
+/// positions count from the end, a negative step walks backwards.
+///
+/// ```
+/// use ndprof::{Array, Slice};
+/// let a = Array::from_vec((0..10i64).collect()).unwrap();
+/// let b = a.slice(&[Slice::new(Some(1), Some(8), 3)]).unwrap();
+/// assert_eq!(b.to_vec::<i64>().unwrap(), vec![1, 4, 7]);
+/// let r = a.slice(&[Slice::new(None, None, -1)]).unwrap();
+/// assert_eq!(r.to_vec::<i64>().unwrap()[0], 9);
+/// let t = a.slice(&[(-3..).into()]).unwrap();
+/// assert_eq!(t.to_vec::<i64>().unwrap(), vec![7, 8, 9]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Slice {
+    pub start: Option<isize>,
+    pub stop: Option<isize>,
+    pub step: isize,
+}
+
+impl Slice {
+    /// The whole axis (`:`).
+    pub const ALL: Slice = Slice {
+        start: None,
+        stop: None,
+        step: 1,
+    };
+
+    /// `start:stop:step`.
+    pub fn new(start: Option<isize>, stop: Option<isize>, step: isize) -> Slice {
+        Slice { start, stop, step }
+    }
+
+    /// (first index, length, step) on an axis of length `n`, as Python's `slice.indices`.
+    fn resolve(self, n: usize) -> (isize, usize, isize) {
+        let n = n as isize;
+        let step = self.step;
+        let norm = |v: isize, lo: isize, hi: isize| {
+            let v = if v < 0 { v + n } else { v };
+            v.clamp(lo, hi)
+        };
+        let (start, stop) = if step > 0 {
+            (
+                self.start.map_or(0, |s| norm(s, 0, n)),
+                self.stop.map_or(n, |s| norm(s, 0, n)),
+            )
+        } else {
+            (
+                self.start.map_or(n - 1, |s| norm(s, -1, n - 1)),
+                self.stop.map_or(-1, |s| norm(s, -1, n - 1)),
+            )
+        };
+        let len = if step > 0 {
+            (stop - start).max(0).div_euclid(step) + ((stop - start).max(0) % step != 0) as isize
+        } else {
+            (start - stop).max(0).div_euclid(-step) + ((start - stop).max(0) % -step != 0) as isize
+        };
+        (start, len as usize, step)
+    }
+}
+
+impl From<Range<isize>> for Slice {
+    fn from(r: Range<isize>) -> Slice {
+        Slice::new(Some(r.start), Some(r.end), 1)
+    }
+}
+impl From<Range<usize>> for Slice {
+    fn from(r: Range<usize>) -> Slice {
+        Slice::new(Some(r.start as isize), Some(r.end as isize), 1)
+    }
+}
+impl From<RangeFrom<isize>> for Slice {
+    fn from(r: RangeFrom<isize>) -> Slice {
+        Slice::new(Some(r.start), None, 1)
+    }
+}
+impl From<RangeTo<isize>> for Slice {
+    fn from(r: RangeTo<isize>) -> Slice {
+        Slice::new(None, Some(r.end), 1)
+    }
+}
+impl From<RangeFull> for Slice {
+    fn from(_: RangeFull) -> Slice {
+        Slice::ALL
+    }
+}
+
+/// The shape two operands broadcast to, by NumPy's rules.
+///
+/// # Errors
+/// [`ShapeMismatch`](crate::ErrorKind::ShapeMismatch):
+/// "operands could not be broadcast together with shapes (3,) (4,)".
+pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
+    let n = a.len().max(b.len());
+    let mut out = vec![0; n];
+    for i in 0..n {
+        let da = if i < n - a.len() {
+            1
+        } else {
+            a[i - (n - a.len())]
+        };
+        let db = if i < n - b.len() {
+            1
+        } else {
+            b[i - (n - b.len())]
+        };
+        out[i] = match (da, db) {
+            (x, y) if x == y => x,
+            (1, y) => y,
+            (x, 1) => x,
+            _ => {
+                return Err(Error::shape(format!(
+                    "operands could not be broadcast together with shapes {} {}",
+                    shape_str(a),
+                    shape_str(b)
+                )))
+            }
+        };
+    }
+    Ok(out)
+}
+
+impl Array {
+    fn check_axis(&self, axis: usize) -> Result<()> {
+        if axis < self.ndim() {
+            Ok(())
+        } else {
+            Err(Error::invalid(format!(
+                "axis {axis} is out of bounds for array of dimension {}",
+                self.ndim()
+            )))
+        }
+    }
+
+    pub(crate) fn axis_checked(&self, axis: usize) -> Result<usize> {
+        self.check_axis(axis).map(|_| axis)
+    }
+
+    /// A view of part of the array: one [`Slice`] per leading axis (missing
+    /// axes are taken whole). Shares the buffer.
+    ///
+    /// # Errors
+    /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for more slices than axes or
+    /// a zero step.
+    pub fn slice(&self, slices: &[Slice]) -> Result<Array> {
+        if slices.len() > self.ndim() {
+            return Err(Error::invalid(format!(
+                "too many indices for array: array is {}-dimensional, but {} were indexed",
+                self.ndim(),
+                slices.len()
+            )));
+        }
+        let mut out = self.clone();
+        let mut offset = self.offset as isize;
+        for (axis, s) in slices.iter().enumerate() {
+            if s.step == 0 {
+                return Err(Error::invalid("slice step cannot be zero"));
+            }
+            let (start, len, step) = s.resolve(self.shape[axis]);
+            if len > 0 {
+                offset += start * self.strides[axis];
+            }
+            out.shape[axis] = len;
+            out.strides[axis] = self.strides[axis] * step;
+        }
+        out.offset = if out.is_empty() {
+            self.offset
+        } else {
+            offset as usize
+        };
+        Ok(out)
+    }
+
+    /// The transpose (axes reversed), as a view.
+    pub fn t(&self) -> Array {
+        let mut out = self.clone();
+        out.shape.reverse();
+        out.strides.reverse();
+        out
+    }
+
+    /// The axes reordered as `axes` (a permutation of `0..ndim`), as a view.
+    ///
+    /// # Errors
+    /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) if `axes` is not a permutation.
+    pub fn permute(&self, axes: &[usize]) -> Result<Array> {
+        let mut seen = vec![false; self.ndim()];
+        if axes.len() != self.ndim()
+            || axes
+                .iter()
+                .any(|&a| a >= self.ndim() || std::mem::replace(&mut seen[a], true))
+        {
+            return Err(Error::invalid(format!(
+                "axes {axes:?} are not a permutation of the {} axes",
+                self.ndim()
+            )));
+        }
+        let mut out = self.clone();
+        out.shape = axes.iter().map(|&a| self.shape[a]).collect();
+        out.strides = axes.iter().map(|&a| self.strides[a]).collect();
+        Ok(out)
+    }
+
+    /// The same elements in C order with a new shape: a view when the array is
+    /// C-contiguous, otherwise a copy.
+    ///
+    /// # Errors
+    /// [`ShapeMismatch`](crate::ErrorKind::ShapeMismatch) if the sizes differ.
+    pub fn reshape(&self, shape: &[usize]) -> Result<Array> {
+        if checked_size(shape)? != self.len() {
+            return Err(Error::shape(format!(
+                "cannot reshape array of size {} into shape {}",
+                self.len(),
+                shape_str(shape)
+            )));
+        }
+        let mut out = if self.is_c_contiguous() {
+            self.clone()
+        } else {
+            self.to_contiguous()?
+        };
+        out.shape = shape.to_vec();
+        out.strides = c_strides(shape);
+        Ok(out)
+    }
+
+    /// The elements as a 1-D array (a view when C-contiguous).
+    ///
+    /// # Errors
+    /// Allocation failure of the copy.
+    pub fn ravel(&self) -> Result<Array> {
+        self.reshape(&[self.len()])
+    }
+
+    /// Checks that this array can hold the broadcast of an operand of `shape`.
+    pub(crate) fn check_broadcast_into(&self, other: &[usize]) -> Result<()> {
+        let b = broadcast_shapes(&self.shape, other)?;
+        if b != self.shape {
+            return Err(Error::shape(format!(
+                "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
+                shape_str(&self.shape),
+                shape_str(&b)
+            )));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,130 @@
+//! The crate's one error type: [`Error`] with a [`ErrorKind`] and a message that
+//! names the shapes, dtypes, indices or paths involved.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// What went wrong, for matching. The [`Error`]'s message carries the details.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Operand shapes do not broadcast, or a shape does not fit the data.
+    ShapeMismatch,
+    /// An operation does not support a dtype, or two dtypes disagree.
+    DTypeMismatch,
+    /// An index is outside the array's shape.
+    IndexOutOfBounds,
+    /// A value does not fit the target dtype under the requested casting rule.
+    CastOverflow,
+    /// The allocator could not provide the requested bytes.
+    AllocationFailed,
+    /// Reading or writing a file failed.
+    Io,
+    /// A file's contents are not in the expected format.
+    Format,
+    /// An argument is outside what the operation accepts (axis, step, size).
+    InvalidArgument,
+}
+
+/// The error type of every fallible ndprof operation.
+///
+/// ```
+/// use ndprof::{Array, ErrorKind};
+/// let a = Array::zeros(&[3], ndprof::DType::Float64).unwrap();
+/// let b = Array::zeros(&[4], ndprof::DType::Float64).unwrap();
+/// let err = a.add(&b).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::ShapeMismatch);
+/// assert_eq!(err.to_string(), "operands could not be broadcast together with shapes (3,) (4,)");
+/// ```
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    path: Option<PathBuf>,
+    source: Option<std::io::Error>,
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A new error of `kind` with a message.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            path: None,
+            source: None,
+        }
+    }
+
+    /// An I/O error on `path`.
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error {
+            kind: ErrorKind::Io,
+            message: source.to_string(),
+            path: Some(path.to_path_buf()),
+            source: Some(source),
+        }
+    }
+
+    /// Attach the file the error concerns (kept if one is already set).
+    pub fn with_path(mut self, path: &Path) -> Self {
+        if self.path.is_none() {
+            self.path = Some(path.to_path_buf());
+        }
+        self
+    }
+
+    /// What kind of error this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The file involved, for I/O and format errors.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub(crate) fn shape(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::ShapeMismatch, message)
+    }
+    pub(crate) fn dtype(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::DTypeMismatch, message)
+    }
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidArgument, message)
+    }
+    pub(crate) fn format(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Format, message)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.path {
+            Some(p) => write!(f, "{}: {}", p.display(), self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Formats a shape as NumPy prints it: `(3,)`, `(2, 3)`, `()`.
+pub fn shape_str(shape: &[usize]) -> String {
+    match shape {
+        [] => "()".to_string(),
+        [n] => format!("({n},)"),
+        _ => {
+            let parts: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+            format!("({})", parts.join(", "))
+        }
+    }
+}

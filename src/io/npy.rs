@@ -1,0 +1,265 @@
+//! NumPy's `.npy` format, versions 1.0, 2.0 and 3.0, for every ndprof dtype.
+//!
+//! Files NumPy writes load (little- or big-endian, C order); Fortran-order,
+//! object, structured and float16 arrays get a [`Format`](crate::ErrorKind::Format)
+//! error that says so. Saving writes version 1.0 exactly as NumPy does (the
+//! header padded with spaces to a multiple of 64 bytes, ending in `\n`).
+
+use super::atomic_write;
+use crate::array::{checked_size, pick, Array};
+use crate::buffer::Buffer;
+use crate::dtype::DType;
+use crate::error::{Error, Result};
+use std::io::{Read, Write};
+use std::path::Path;
+
+const MAGIC: &[u8] = b"\x93NUMPY";
+
+/// A parsed header value.
+#[derive(Debug, PartialEq)]
+enum Value {
+    Str(String),
+    Bool(bool),
+    Tuple(Vec<usize>),
+    Other(String),
+}
+
+/// Parses the header's Python dict literal (the subset NumPy writes).
+fn parse_header(h: &str) -> Result<Vec<(String, Value)>> {
+    let s = h.trim();
+    let inner = s
+        .strip_prefix('{')
+        .and_then(|s| s.strip_suffix('}'))
+        .ok_or_else(|| Error::format(format!("npy header is not a dict: {s}")))?;
+    let mut out = Vec::new();
+    let mut rest = inner.trim();
+    while !rest.is_empty() {
+        let (key, after) = parse_str(rest)?;
+        let after = after
+            .trim_start()
+            .strip_prefix(':')
+            .ok_or_else(|| Error::format(format!("npy header: expected ':' after '{key}'")))?;
+        let (value, after) = parse_value(after.trim_start())?;
+        out.push((key, value));
+        rest = after.trim_start();
+        rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
+    }
+    Ok(out)
+}
+
+fn parse_str(s: &str) -> Result<(String, &str)> {
+    let q = s.chars().next().filter(|c| *c == '\'' || *c == '"');
+    let q = q.ok_or_else(|| Error::format(format!("npy header: expected a string at: {s}")))?;
+    let body = &s[1..];
+    let end = body
+        .find(q)
+        .ok_or_else(|| Error::format("npy header: unterminated string"))?;
+    Ok((body[..end].to_string(), &body[end + 1..]))
+}
+
+fn parse_value(s: &str) -> Result<(Value, &str)> {
+    if s.starts_with('\'') || s.starts_with('"') {
+        let (v, rest) = parse_str(s)?;
+        return Ok((Value::Str(v), rest));
+    }
+    if let Some(rest) = s.strip_prefix("True") {
+        return Ok((Value::Bool(true), rest));
+    }
+    if let Some(rest) = s.strip_prefix("False") {
+        return Ok((Value::Bool(false), rest));
+    }
+    if let Some(body) = s.strip_prefix('(') {
+        let end = body
+            .find(')')
+            .ok_or_else(|| Error::format("npy header: unterminated shape tuple"))?;
+        let dims = body[..end]
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| t.trim_end_matches('L').parse::<usize>())
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|_| Error::format(format!("npy header: bad shape ({})", &body[..end])))?;
+        return Ok((Value::Tuple(dims), &body[end + 1..]));
+    }
+    // Anything else (a list descr of a structured dtype): take up to the matching bracket.
+    let end = s.find(['}', ']']).map_or(s.len(), |i| i + 1);
+    Ok((Value::Other(s[..end].to_string()), &s[end..]))
+}
+
+/// (dtype, big_endian) for a descr like `<f8`.
+fn parse_descr(d: &str) -> Result<(DType, bool)> {
+    let (order, code) = match d.chars().next() {
+        Some(c @ ('<' | '>' | '|' | '=')) => (c, &d[1..]),
+        _ => ('=', d),
+    };
+    let dtype = match code {
+        "b1" | "?" => DType::Bool,
+        "i1" => DType::Int8,
+        "i2" => DType::Int16,
+        "i4" => DType::Int32,
+        "i8" => DType::Int64,
+        "u1" => DType::UInt8,
+        "u2" => DType::UInt16,
+        "u4" => DType::UInt32,
+        "u8" => DType::UInt64,
+        "f4" => DType::Float32,
+        "f8" => DType::Float64,
+        c if c.starts_with('O') => {
+            return Err(Error::format("object arrays ('O') cannot be loaded: ndprof holds only numbers and bools"))
+        }
+        other => {
+            return Err(Error::format(format!(
+                "unsupported npy dtype '{d}' ({other}): ndprof reads bool, int8-64, uint8-64, float32 and float64"
+            )))
+        }
+    };
+    Ok((dtype, order == '>' && dtype.size() > 1))
+}
+
+/// Reads an array in `.npy` format.
+///
+/// # Errors
+/// [`Format`](crate::ErrorKind::Format) for anything that is not a supported `.npy`
+/// stream; [`Io`](crate::ErrorKind::Io) for read failures (including truncation).
+pub fn read_npy(r: &mut dyn Read) -> Result<Array> {
+    let io = |e: std::io::Error| Error::new(crate::ErrorKind::Io, format!("reading npy data: {e}"));
+    let mut pre = [0u8; 8];
+    r.read_exact(&mut pre).map_err(io)?;
+    if &pre[..6] != MAGIC {
+        return Err(Error::format("not an npy file (bad magic string)"));
+    }
+    let header_len = match pre[6] {
+        1 => {
+            let mut b = [0u8; 2];
+            r.read_exact(&mut b).map_err(io)?;
+            u16::from_le_bytes(b) as usize
+        }
+        2 | 3 => {
+            let mut b = [0u8; 4];
+            r.read_exact(&mut b).map_err(io)?;
+            u32::from_le_bytes(b) as usize
+        }
+        v => {
+            return Err(Error::format(format!(
+                "unsupported npy format version {v}.{}",
+                pre[7]
+            )))
+        }
+    };
+    let mut header = vec![0u8; header_len];
+    r.read_exact(&mut header).map_err(io)?;
+    let header = String::from_utf8(header).map_err(|_| Error::format("npy header is not text"))?;
+    let fields = parse_header(&header)?;
+    let field = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v);
+    let (dtype, big) = match field("descr") {
+        Some(Value::Str(d)) => parse_descr(d)?,
+        Some(other) => {
+            return Err(Error::format(format!(
+                "structured npy dtypes are not supported: {other:?}"
+            )))
+        }
+        None => return Err(Error::format("npy header has no 'descr'")),
+    };
+    match field("fortran_order") {
+        Some(Value::Bool(false)) => {}
+        Some(Value::Bool(true)) => {
+            return Err(Error::format(
+                "Fortran-order npy arrays are not supported: save with np.ascontiguousarray first",
+            ))
+        }
+        _ => return Err(Error::format("npy header has no valid 'fortran_order'")),
+    }
+    let shape = match field("shape") {
+        Some(Value::Tuple(s)) => s.clone(),
+        _ => return Err(Error::format("npy header has no valid 'shape'")),
+    };
+    let n = checked_size(&shape)?;
+    let mut buf = Buffer::zeroed(dtype, n, pick(None))?;
+    let bytes = buf.as_bytes_mut();
+    r.read_exact(bytes).map_err(|e| {
+        Error::new(
+            crate::ErrorKind::Io,
+            format!("npy data ends early (expected {} bytes): {e}", bytes.len()),
+        )
+    })?;
+    if big {
+        for chunk in bytes.chunks_exact_mut(dtype.size()) {
+            chunk.reverse();
+        }
+    }
+    if dtype == DType::Bool {
+        if let Some(pos) = bytes.iter().position(|&b| b > 1) {
+            let bad = bytes[pos];
+            return Err(Error::format(format!(
+                "npy bool data holds byte {bad} at element {pos}, not 0 or 1"
+            )));
+        }
+    }
+    Ok(Array::from_buffer(buf, shape))
+}
+
+/// The exact header NumPy writes for this dtype and shape (version 1.0).
+pub fn npy_header(dtype: DType, shape: &[usize]) -> Vec<u8> {
+    let shape_txt = match shape {
+        [n] => format!("({n},)"),
+        dims => format!(
+            "({})",
+            dims.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let dict = format!(
+        "{{'descr': '{}', 'fortran_order': False, 'shape': {shape_txt}, }}",
+        dtype.npy_descr()
+    );
+    // magic (6) + version (2) + length (2) + dict + padding + '\n' is a multiple of 64.
+    let unpadded = 10 + dict.len() + 1;
+    let pad = unpadded.div_ceil(64) * 64 - unpadded;
+    let mut out = Vec::with_capacity(unpadded + pad);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&[1, 0]);
+    out.extend_from_slice(&((dict.len() + pad + 1) as u16).to_le_bytes());
+    out.extend_from_slice(dict.as_bytes());
+    out.extend(std::iter::repeat_n(b' ', pad));
+    out.push(b'\n');
+    out
+}
+
+/// Writes an array in `.npy` format (version 1.0, C order, little-endian).
+///
+/// # Errors
+/// [`Io`](crate::ErrorKind::Io) when writing fails.
+pub fn write_npy(a: &Array, w: &mut dyn Write) -> Result<()> {
+    let io = |e: std::io::Error| Error::new(crate::ErrorKind::Io, format!("writing npy data: {e}"));
+    w.write_all(&npy_header(a.dtype(), a.shape())).map_err(io)?;
+    let c = if a.is_c_contiguous() {
+        a.clone()
+    } else {
+        a.to_contiguous()?
+    };
+    let size = c.dtype().size();
+    let bytes = &c.buf.as_bytes()[c.offset * size..(c.offset + c.len()) * size];
+    w.write_all(bytes).map_err(io)
+}
+
+impl Array {
+    /// Loads a `.npy` file (as written by `np.save`).
+    ///
+    /// # Errors
+    /// [`Io`](crate::ErrorKind::Io) or [`Format`](crate::ErrorKind::Format), naming the path.
+    pub fn load_npy(path: impl AsRef<Path>) -> Result<Array> {
+        let path = path.as_ref();
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        read_npy(&mut std::io::BufReader::new(file)).map_err(|e| e.with_path(path))
+    }
+
+    /// Saves as `.npy`, atomically (a temporary file renamed into place).
+    ///
+    /// # Errors
+    /// [`Io`](crate::ErrorKind::Io) naming the path.
+    pub fn save_npy(&self, path: impl AsRef<Path>) -> Result<()> {
+        atomic_write(path.as_ref(), |w| write_npy(self, w))
+    }
+}

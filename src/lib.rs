@@ -1,0 +1,78 @@
+//! # ndprof: a NumPy-style array runtime that profiles itself
+//!
+//! ndprof gives Rust simulations NumPy's array model (dtypes, broadcasting,
+//! vectorized ops, reductions, `dot`, `append`, `astype`, `.npy` files) on top
+//! of ndarray's kernels, with memory that ndprof owns and counts. Every
+//! operation enters through one place ([`trace::op`]) where the profiler
+//! attributes time and allocations to it.
+//!
+//! ## Arrays
+//!
+//! ```
+//! use ndprof::{Array, DType, Casting};
+//!
+//! # fn main() -> ndprof::Result<()> {
+//! let x = Array::linspace(0.0, 1.0, 5, DType::Float64)?;
+//! let y = x.square()?.add_scalar(1.0)?;          // vectorized: one pass each
+//! assert_eq!(y.to_vec::<f64>()?, vec![1.0, 1.0625, 1.25, 1.5625, 2.0]);
+//!
+//! // NumPy 2's dtype rules: an int32 array times 2 stays int32 ...
+//! let i = Array::arange(0.0, 4.0, 1.0, DType::Int32)?;
+//! assert_eq!(i.mul_scalar(2)?.dtype(), DType::Int32);
+//! // ... and array-array operations promote.
+//! assert_eq!(i.add(&x.slice(&[(0..4usize).into()])?)?.dtype(), DType::Float64);
+//!
+//! // Broadcasting, reductions, casts.
+//! let m = Array::ones(&[3, 4], DType::Float32)?;
+//! let col = Array::arange(0.0, 3.0, 1.0, DType::Float32)?.reshape(&[3, 1])?;
+//! let s = m.add(&col)?.sum_axis(1)?;
+//! assert_eq!(s.to_vec::<f32>()?, vec![4.0, 8.0, 12.0]);
+//! assert!(Array::from_vec(vec![300i64])?.astype(DType::Int8, Casting::Safe).is_err());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Errors are values ([`Error`] with an [`ErrorKind`]) that name the shapes,
+//! dtypes, indices or paths involved; only the `std::ops` operators panic
+//! (see [`ops::overloads`]).
+//!
+//! ## Memory
+//!
+//! Every array's buffer comes from a [`BufferAllocator`](alloc::BufferAllocator)
+//! (system, mimalloc, or the default size-class pool) that counts allocations,
+//! frees, reallocations, bytes and copies exactly; see [`alloc`]. Cloning,
+//! slicing and transposing share buffers; writes copy a shared buffer first.
+//!
+//! ## Growth: push vs append
+//!
+//! [`Array::push`] grows in place with doubling capacity (amortized O(1));
+//! [`Array::append`] builds a new array as NumPy's `np.append` does (O(n) per
+//! call, quadratic in a loop). The allocator statistics show the difference.
+//!
+//! ## Compiled kernels
+//!
+//! [`Array::view`], [`Array::view_mut`] and [`Array::as_slice`] give typed
+//! ndarray views and slices for hand-written loops, the "Numba path".
+//!
+//! ## Parallelism
+//!
+//! Elementwise ops, reductions and `dot` split across rayon's pool above
+//! [`ops::parallel::PAR_THRESHOLD`] elements; reductions combine fixed blocks
+//! in a fixed order, so results do not depend on the thread count.
+
+#![warn(missing_docs)]
+#![allow(missing_docs)] // enum variants named after NumPy's dtypes and ops are self-explanatory
+
+pub mod alloc;
+pub mod array;
+pub mod buffer;
+pub mod dtype;
+pub mod error;
+pub mod io;
+pub mod ops;
+pub mod trace;
+
+pub use array::{Array, Slice};
+pub use dtype::{DType, Element, Scalar};
+pub use error::{Error, ErrorKind, Result};
+pub use ops::{BinaryOp, Casting, CompareOp, UnaryOp};

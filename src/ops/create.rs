@@ -1,0 +1,211 @@
+//! Array creation: zeros, ones, full, arange, linspace, seeded random arrays.
+
+use super::random::Rng;
+use crate::alloc::BufferAllocator;
+use crate::array::{checked_size, pick, Array};
+use crate::buffer::Buffer;
+use crate::dtype::{with_dtype, DType, Element, Scalar};
+use crate::error::{Error, Result};
+use crate::trace;
+use std::sync::Arc;
+
+fn fill<T: Element>(out: &mut Array, value: T) {
+    let slots = out.uninit_slice::<T>();
+    let par = super::parallel::parallel(slots.len());
+    super::parallel::chunks_mut(slots, super::parallel::CHUNK, par, &|_, c| {
+        c.iter_mut().for_each(|o| {
+            o.write(value);
+        })
+    });
+}
+
+/// Fills `out` (fresh, C order) with `f(i)` for each flat index `i`.
+fn fill_with<T: Element>(out: &mut Array, mut f: impl FnMut(usize) -> T) {
+    for (i, o) in out.uninit_slice::<T>().iter_mut().enumerate() {
+        o.write(f(i));
+    }
+}
+
+impl Array {
+    /// An array of zeros (`false` for bool) in the default allocator.
+    ///
+    /// # Errors
+    /// [`AllocationFailed`](crate::ErrorKind::AllocationFailed) when the memory cannot be
+    /// had: `Array::zeros(&[1 << 40], DType::Float64)` is an error, not an abort.
+    pub fn zeros(shape: &[usize], dtype: DType) -> Result<Array> {
+        Self::zeros_in(shape, dtype, pick(None))
+    }
+
+    /// An array of zeros in `alloc`.
+    ///
+    /// # Errors
+    /// As [`zeros`](Self::zeros).
+    pub fn zeros_in(
+        shape: &[usize],
+        dtype: DType,
+        alloc: Arc<dyn BufferAllocator>,
+    ) -> Result<Array> {
+        let n = checked_size(shape)?;
+        let _g = trace::op("zeros", dtype.name(), n, 0, n.saturating_mul(dtype.size()));
+        Ok(Array::from_buffer(
+            Buffer::zeroed(dtype, n, alloc)?,
+            shape.to_vec(),
+        ))
+    }
+
+    /// An array of ones (`true` for bool) in the default allocator.
+    ///
+    /// # Errors
+    /// As [`zeros`](Self::zeros).
+    pub fn ones(shape: &[usize], dtype: DType) -> Result<Array> {
+        Self::full_in(shape, Scalar::from(1u8).cast(dtype), pick(None))
+    }
+
+    /// An array of `value`, with `value`'s dtype, in the default allocator.
+    ///
+    /// # Errors
+    /// As [`zeros`](Self::zeros).
+    pub fn full(shape: &[usize], value: impl Into<Scalar>) -> Result<Array> {
+        Self::full_in(shape, value.into(), pick(None))
+    }
+
+    /// An array of `value` in `alloc`.
+    ///
+    /// # Errors
+    /// As [`zeros`](Self::zeros).
+    pub fn full_in(
+        shape: &[usize],
+        value: Scalar,
+        alloc: Arc<dyn BufferAllocator>,
+    ) -> Result<Array> {
+        let dtype = value.dtype();
+        let n = checked_size(shape)?;
+        let _g = trace::op("full", dtype.name(), n, 0, n.saturating_mul(dtype.size()));
+        let mut out = Array::for_overwrite(dtype, shape, alloc)?;
+        with_dtype!(dtype, T => fill::<T>(&mut out, value.to::<T>()));
+        Ok(out)
+    }
+
+    /// Evenly spaced values `start, start + step, ...` below `stop` (above, for a
+    /// negative step), as NumPy's `arange`. Integer dtypes with integral
+    /// arguments are computed exactly.
+    ///
+    /// ```
+    /// use ndprof::{Array, DType};
+    /// let a = Array::arange(0.0, 5.0, 2.0, DType::Int32).unwrap();
+    /// assert_eq!(a.to_vec::<i32>().unwrap(), vec![0, 2, 4]);
+    /// ```
+    ///
+    /// # Errors
+    /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for a zero or non-finite step.
+    pub fn arange(start: f64, stop: f64, step: f64, dtype: DType) -> Result<Array> {
+        if step == 0.0 || !step.is_finite() || !start.is_finite() || !stop.is_finite() {
+            return Err(Error::invalid(format!(
+                "arange({start}, {stop}, {step}): the step must be nonzero and all arguments finite"
+            )));
+        }
+        let n = ((stop - start) / step).ceil().max(0.0);
+        if n > isize::MAX as f64 {
+            return Err(Error::invalid(format!(
+                "arange({start}, {stop}, {step}) is too long"
+            )));
+        }
+        let n = n as usize;
+        let _g = trace::op("arange", dtype.name(), n, 0, n.saturating_mul(dtype.size()));
+        let mut out = Array::for_overwrite(dtype, &[n], pick(None))?;
+        let integral = start.fract() == 0.0 && step.fract() == 0.0;
+        with_dtype!(dtype, T => {
+            if dtype.is_integer() && integral {
+                let (s, d) = (start as i128, step as i128);
+                fill_with::<T>(&mut out, |i| T::from_i128_wrapping(s + d * i as i128));
+            } else {
+                fill_with::<T>(&mut out, |i| T::from_f64_unchecked(start + step * i as f64));
+            }
+        });
+        Ok(out)
+    }
+
+    /// `num` evenly spaced values from `start` to `stop` inclusive, as NumPy's `linspace`.
+    ///
+    /// # Errors
+    /// Allocation failure.
+    pub fn linspace(start: f64, stop: f64, num: usize, dtype: DType) -> Result<Array> {
+        let _g = trace::op(
+            "linspace",
+            dtype.name(),
+            num,
+            0,
+            num.saturating_mul(dtype.size()),
+        );
+        let mut out = Array::for_overwrite(dtype, &[num], pick(None))?;
+        let step = if num > 1 {
+            (stop - start) / (num - 1) as f64
+        } else {
+            0.0
+        };
+        with_dtype!(dtype, T => fill_with::<T>(&mut out, |i| {
+            let v = if num > 1 && i == num - 1 { stop } else { start + step * i as f64 };
+            T::from_f64_unchecked(v)
+        }));
+        Ok(out)
+    }
+
+    fn random_float(
+        shape: &[usize],
+        dtype: DType,
+        op: &'static str,
+        mut sample: impl FnMut() -> f64,
+    ) -> Result<Array> {
+        if !dtype.is_float() {
+            return Err(Error::dtype(format!(
+                "{op} makes float32 or float64 arrays, not {dtype}"
+            )));
+        }
+        let n = checked_size(shape)?;
+        let _g = trace::op(op, dtype.name(), n, 0, n * dtype.size());
+        let mut out = Array::for_overwrite(dtype, shape, pick(None))?;
+        with_dtype!(dtype, T => fill_with::<T>(&mut out, |_| T::from_f64_unchecked(sample())));
+        Ok(out)
+    }
+
+    /// Uniform random values in `[low, high)` from a seeded generator: the same
+    /// seed gives the same array on every machine.
+    ///
+    /// # Errors
+    /// [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) for non-float dtypes.
+    pub fn random_uniform(
+        shape: &[usize],
+        low: f64,
+        high: f64,
+        seed: u64,
+        dtype: DType,
+    ) -> Result<Array> {
+        let mut rng = Rng::new(seed);
+        Self::random_float(shape, dtype, "random_uniform", || {
+            low + (high - low) * rng.next_f64()
+        })
+    }
+
+    /// Normal random values with `mean` and `std` from a seeded generator.
+    ///
+    /// # Errors
+    /// [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) for non-float dtypes.
+    pub fn random_normal(
+        shape: &[usize],
+        mean: f64,
+        std: f64,
+        seed: u64,
+        dtype: DType,
+    ) -> Result<Array> {
+        let mut rng = Rng::new(seed);
+        let mut spare: Option<f64> = None;
+        Self::random_float(shape, dtype, "random_normal", || {
+            let z = spare.take().unwrap_or_else(|| {
+                let (a, b) = rng.next_normal_pair();
+                spare = Some(b);
+                a
+            });
+            mean + std * z
+        })
+    }
+}

@@ -1,0 +1,202 @@
+//! Growth, both kinds the classic advice contrasts: amortized `push` into
+//! spare capacity, and NumPy-style `append`/`concatenate` that build a new
+//! array and copy everything (quadratic when called in a loop).
+
+use crate::alloc::BufferAllocator;
+use crate::array::{pick, Array};
+use crate::buffer::Buffer;
+use crate::dtype::{with_dtype, DType, Scalar};
+use crate::error::{shape_str, Error, ErrorKind, Result};
+use crate::trace;
+use std::sync::Arc;
+
+impl Array {
+    /// An empty 1-D array with room for `capacity` elements, in the default allocator.
+    ///
+    /// # Errors
+    /// Allocation failure.
+    pub fn with_capacity(dtype: DType, capacity: usize) -> Result<Array> {
+        Self::with_capacity_in(dtype, capacity, pick(None))
+    }
+
+    /// An empty 1-D array with room for `capacity` elements, in `alloc`.
+    ///
+    /// # Errors
+    /// Allocation failure.
+    pub fn with_capacity_in(
+        dtype: DType,
+        capacity: usize,
+        alloc: Arc<dyn BufferAllocator>,
+    ) -> Result<Array> {
+        Ok(Array::from_buffer(
+            Buffer::with_capacity(dtype, capacity, alloc)?,
+            vec![0],
+        ))
+    }
+
+    fn check_1d(&self, op: &str) -> Result<()> {
+        if self.ndim() == 1 {
+            Ok(())
+        } else {
+            Err(Error::invalid(format!(
+                "{op} needs a 1-D array, not shape {}",
+                shape_str(self.shape())
+            )))
+        }
+    }
+
+    /// Makes the array own a buffer that it fills from the start, so that it
+    /// can grow in place (copies a view or a shared buffer once).
+    fn make_growable(&mut self) -> Result<()> {
+        let owns_all = !self.shares_buffer()
+            && self.offset == 0
+            && self.is_c_contiguous()
+            && self.buf.len() == self.len();
+        if !owns_all {
+            *self = self.to_contiguous()?;
+        }
+        Ok(())
+    }
+
+    /// Makes room for `additional` more pushes without reallocating (1-D only).
+    ///
+    /// # Errors
+    /// [`InvalidArgument`](ErrorKind::InvalidArgument) for arrays that are not 1-D;
+    /// allocation failure.
+    pub fn reserve(&mut self, additional: usize) -> Result<()> {
+        self.check_1d("reserve")?;
+        self.make_growable()?;
+        let needed = self.len().saturating_add(additional);
+        match Arc::get_mut(&mut self.buf) {
+            Some(buf) => buf.reserve_exact_to(needed),
+            None => Err(Error::invalid("ndprof internal error: buffer still shared")),
+        }
+    }
+
+    /// Appends one element to a 1-D array in place. Capacity doubles when full
+    /// (from 8 elements), so `n` pushes from empty cost about `log2(n / 8)`
+    /// reallocations and copy fewer than `n` elements in all.
+    ///
+    /// ```
+    /// use ndprof::{alloc::{BufferAllocator, SystemAllocator}, Array, DType};
+    /// use std::sync::Arc;
+    /// let sys = Arc::new(SystemAllocator::new());
+    /// let mut a = Array::with_capacity_in(DType::Float64, 0, sys.clone()).unwrap();
+    /// for i in 0..1000 {
+    ///     a.push(i as f64).unwrap();
+    /// }
+    /// assert_eq!(a.len(), 1000);
+    /// let s = sys.stats();
+    /// assert_eq!((s.allocations, s.reallocations), (1, 7)); // 8 -> 16 -> ... -> 1024
+    /// assert_eq!(s.bytes_copied, (8 + 16 + 32 + 64 + 128 + 256 + 512) * 8);
+    /// ```
+    ///
+    /// # Errors
+    /// [`InvalidArgument`](ErrorKind::InvalidArgument) for arrays that are not 1-D;
+    /// [`CastOverflow`](ErrorKind::CastOverflow) for an integer that does not fit;
+    /// allocation failure.
+    pub fn push(&mut self, value: impl Into<Scalar>) -> Result<()> {
+        let value = value.into();
+        let dtype = self.dtype();
+        let _g = trace::op("push", dtype.name(), 1, 0, dtype.size());
+        self.check_1d("push")?;
+        if dtype.is_integer() && value.dtype().is_integer() && value.cast_checked(dtype).is_none() {
+            return Err(Error::new(
+                ErrorKind::CastOverflow,
+                format!("Python integer {value} out of bounds for {dtype}"),
+            ));
+        }
+        self.make_growable()?;
+        let Some(buf) = Arc::get_mut(&mut self.buf) else {
+            return Err(Error::invalid("ndprof internal error: buffer still shared"));
+        };
+        buf.reserve(1)?;
+        with_dtype!(dtype, T => buf.push_within_capacity::<T>(value.to::<T>()));
+        self.shape[0] += 1;
+        Ok(())
+    }
+
+    /// A new 1-D array holding this array's elements followed by `values`'
+    /// (both flattened in C order), as NumPy's `append` without an axis. Copies
+    /// everything into an exactly-sized buffer: in a loop this is quadratic.
+    ///
+    /// # Errors
+    /// Allocation failure.
+    pub fn append(&self, values: &Array) -> Result<Array> {
+        let a = self.ravel()?;
+        let b = values.ravel()?;
+        concatenate_in(&[&a, &b], 0, self.allocator(), "append")
+    }
+
+    /// Joins arrays along an existing `axis`; all other axes must match.
+    /// The result's dtype is the promotion of all inputs.
+    ///
+    /// # Errors
+    /// [`ShapeMismatch`](ErrorKind::ShapeMismatch) naming the mismatching shapes;
+    /// [`InvalidArgument`](ErrorKind::InvalidArgument) for no arrays or a bad axis.
+    pub fn concatenate(arrays: &[&Array], axis: usize) -> Result<Array> {
+        let first = arrays
+            .first()
+            .ok_or_else(|| Error::invalid("need at least one array to concatenate"))?;
+        concatenate_in(arrays, axis, first.allocator(), "concatenate")
+    }
+}
+
+fn concatenate_in(
+    arrays: &[&Array],
+    axis: usize,
+    alloc: Arc<dyn BufferAllocator>,
+    op: &'static str,
+) -> Result<Array> {
+    let first = arrays
+        .first()
+        .ok_or_else(|| Error::invalid("need at least one array to concatenate"))?;
+    first.axis_checked(axis)?;
+    let mut shape = first.shape().to_vec();
+    shape[axis] = 0;
+    let mut dtype = first.dtype();
+    for a in arrays {
+        let same_rank = a.ndim() == first.ndim();
+        let others_match = same_rank
+            && a.shape()
+                .iter()
+                .zip(first.shape())
+                .enumerate()
+                .all(|(i, (x, y))| i == axis || x == y);
+        if !others_match {
+            return Err(Error::shape(format!(
+                "all the input array dimensions except for the concatenation axis must match exactly, \
+                 but shapes {} and {} differ",
+                shape_str(first.shape()),
+                shape_str(a.shape())
+            )));
+        }
+        shape[axis] += a.shape()[axis];
+        dtype = DType::promote(dtype, a.dtype());
+    }
+    let total: usize = shape.iter().product();
+    let _g = trace::op(
+        op,
+        dtype.name(),
+        total,
+        total * dtype.size(),
+        total * dtype.size(),
+    );
+    let mut out = Array::zeros_in(&shape, dtype, alloc)?;
+    let mut start = 0usize;
+    for a in arrays {
+        let len = a.shape()[axis];
+        let src = if a.dtype() == dtype {
+            (*a).clone()
+        } else {
+            a.astype(dtype, crate::Casting::Unsafe)?
+        };
+        with_dtype!(dtype, T => {
+            let mut dst = out.nd_view_mut::<T>()?;
+            dst.slice_axis_mut(ndarray::Axis(axis), ndarray::Slice::from(start..start + len))
+                .assign(&src.nd_view::<T>());
+        });
+        start += len;
+    }
+    Ok(out)
+}

@@ -1,0 +1,89 @@
+//! Scalar access: `get` and `set` of one element through the runtime dtype.
+//!
+//! Each call checks the index and dispatches on the dtype: this is the
+//! per-element "Python loop" path that the profiler exposes next to the
+//! vectorized ops.
+
+use crate::array::Array;
+use crate::dtype::{with_dtype, Element, Scalar};
+use crate::error::{shape_str, Error, ErrorKind, Result};
+use crate::trace;
+use std::sync::Arc;
+
+impl Array {
+    /// The buffer position of the element at `index`.
+    fn element_offset(&self, index: &[usize]) -> Result<usize> {
+        if index.len() != self.ndim() {
+            return Err(Error::new(
+                ErrorKind::IndexOutOfBounds,
+                format!(
+                    "index {index:?} has {} entries, but the array of shape {} has {} axes",
+                    index.len(),
+                    shape_str(self.shape()),
+                    self.ndim()
+                ),
+            ));
+        }
+        let mut pos = self.offset as isize;
+        for (axis, ((&i, &d), &s)) in index.iter().zip(&self.shape).zip(&self.strides).enumerate() {
+            if i >= d {
+                return Err(Error::new(
+                    ErrorKind::IndexOutOfBounds,
+                    format!(
+                        "index {i} is out of bounds for axis {axis} with size {d} (array shape {})",
+                        shape_str(self.shape())
+                    ),
+                ));
+            }
+            pos += i as isize * s;
+        }
+        Ok(pos as usize)
+    }
+
+    /// The element at `index` (one entry per axis; `&[]` for a 0-d array).
+    ///
+    /// ```
+    /// use ndprof::{Array, Scalar};
+    /// let a = Array::from_shape_vec(&[2, 2], vec![1i32, 2, 3, 4]).unwrap();
+    /// assert_eq!(a.get(&[1, 0]).unwrap(), Scalar::I32(3));
+    /// assert!(a.get(&[2, 0]).is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`IndexOutOfBounds`](ErrorKind::IndexOutOfBounds) naming the index and shape.
+    pub fn get(&self, index: &[usize]) -> Result<Scalar> {
+        let _g = trace::op("get", self.dtype().name(), 1, self.dtype().size(), 0);
+        let pos = self.element_offset(index)?;
+        Ok(with_dtype!(self.dtype(), T => self.buf.as_slice::<T>()[pos].to_scalar()))
+    }
+
+    /// Stores `value` at `index`, converted to the array's dtype: floats
+    /// truncate into integer arrays, as NumPy; an integer that does not fit an
+    /// integer dtype is an error, as NumPy 2. Copies the buffer first if it is
+    /// shared with another array.
+    ///
+    /// # Errors
+    /// [`IndexOutOfBounds`](ErrorKind::IndexOutOfBounds);
+    /// [`CastOverflow`](ErrorKind::CastOverflow) for an out-of-range integer.
+    pub fn set(&mut self, index: &[usize], value: impl Into<Scalar>) -> Result<()> {
+        let value = value.into();
+        let dtype = self.dtype();
+        let _g = trace::op("set", dtype.name(), 1, 0, dtype.size());
+        if dtype.is_integer() && value.dtype().is_integer() && value.cast_checked(dtype).is_none() {
+            return Err(Error::new(
+                ErrorKind::CastOverflow,
+                format!("Python integer {value} out of bounds for {dtype}"),
+            ));
+        }
+        if self.shares_buffer() {
+            self.element_offset(index)?; // report a bad index before copying
+            self.make_unique()?;
+        }
+        let pos = self.element_offset(index)?;
+        let Some(buf) = Arc::get_mut(&mut self.buf) else {
+            return Err(Error::invalid("ndprof internal error: buffer still shared"));
+        };
+        with_dtype!(dtype, T => buf.as_slice_mut::<T>()[pos] = value.to::<T>());
+        Ok(())
+    }
+}

@@ -1,0 +1,18 @@
+//! Array operations, one module per concern (as ndarray's `impl_*` files).
+//! Each public op is a method on [`Array`](crate::Array) that enters through
+//! one place where it is timed and counted ([`trace::op`](crate::trace::op)).
+
+pub mod cast;
+pub mod create;
+pub mod elementwise;
+pub mod grow;
+pub mod index;
+mod kernels;
+pub mod linalg;
+pub mod overloads;
+pub mod parallel;
+pub mod random;
+pub mod reduce;
+
+pub use cast::Casting;
+pub use elementwise::{BinaryOp, CompareOp, UnaryOp};

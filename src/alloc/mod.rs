@@ -3,10 +3,10 @@
 //! A [`BufferAllocator`] hands out 64-byte-aligned blocks and keeps exact
 //! statistics ([`AllocStats`]). Three implementations:
 //!
-//! - [`SystemAllocator`]: the C allocator for small blocks, `mmap` for blocks of
+//! - [`SystemAllocator`], the C allocator for small blocks, `mmap` for blocks of
 //!   1 MiB and more (advised for transparent huge pages on Linux);
-//! - [`MimallocAllocator`]: mimalloc;
-//! - [`PoolAllocator`]: keeps freed blocks by size class and hands them out
+//! - [`MimallocAllocator`], mimalloc;
+//! - [`PoolAllocator`], which keeps freed blocks by size class and hands them out
 //!   again, so a loop that makes a large temporary each step pays the page
 //!   faults once, not every step. The default.
 //!
@@ -31,7 +31,7 @@ mod stats;
 mod system;
 
 pub use mi::MimallocAllocator;
-pub use os::{BUFFER_ALIGN, LARGE_BLOCK};
+pub use os::{machine_memory, BUFFER_ALIGN, LARGE_BLOCK};
 pub use pool::PoolAllocator;
 pub use stats::{AllocStats, Counters};
 pub use system::SystemAllocator;
@@ -94,6 +94,9 @@ pub trait BufferAllocator: Send + Sync + fmt::Debug {
     /// # Errors
     /// [`ErrorKind::AllocationFailed`] naming the size if memory is exhausted.
     fn allocate(&self, bytes: usize, zeroed: bool) -> Result<NonNull<u8>> {
+        if bytes > os::machine_memory() {
+            return Err(alloc_error(bytes, self.name()));
+        }
         let ptr = self
             .raw_allocate(bytes, zeroed)
             .ok_or_else(|| alloc_error(bytes, self.name()))?;
@@ -127,6 +130,9 @@ pub trait BufferAllocator: Send + Sync + fmt::Debug {
         new_bytes: usize,
         used_bytes: usize,
     ) -> Result<NonNull<u8>> {
+        if new_bytes > os::machine_memory() {
+            return Err(alloc_error(new_bytes, self.name()));
+        }
         // SAFETY: forwarded caller contract.
         let (new, copied) = unsafe { self.raw_grow(ptr, old_bytes, new_bytes, used_bytes) }
             .ok_or_else(|| alloc_error(new_bytes, self.name()))?;

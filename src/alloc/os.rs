@@ -75,3 +75,24 @@ fn mmap_alloc(bytes: usize) -> Option<NonNull<u8>> {
     }
     NonNull::new(ptr.cast())
 }
+
+/// Bytes of RAM plus swap on this machine: no single buffer larger than this
+/// can ever be backed, so allocators refuse it up front (some, like mimalloc,
+/// would otherwise reserve it lazily and fail later on first touch).
+pub fn machine_memory() -> usize {
+    static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        #[cfg(target_os = "linux")]
+        {
+            // SAFETY: `sysinfo` only writes into the zeroed struct we pass.
+            let mut info: libc::sysinfo = unsafe { std::mem::zeroed() };
+            // SAFETY: `info` is a valid, writable sysinfo struct.
+            if unsafe { libc::sysinfo(&mut info) } == 0 {
+                let unit = info.mem_unit.max(1) as u128;
+                let total = (info.totalram as u128 + info.totalswap as u128) * unit;
+                return total.min(usize::MAX as u128) as usize;
+            }
+        }
+        usize::MAX
+    })
+}

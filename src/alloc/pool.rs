@@ -187,9 +187,13 @@ mod tests {
             size_class(80_000_000),
             80_000_000usize.div_ceil(1 << 24) * (1 << 24)
         );
-        for b in [100usize, 5000, 3 << 20, 80_000_000] {
+        for b in [100usize, 5000, 1 << 20] {
             let c = size_class(b);
-            assert!(c >= b && (c - b) as f64 <= 0.5 * b as f64 + 64.0);
+            assert!(c >= b && c < 2 * b, "{b} -> {c}");
+        }
+        for b in [(1usize << 20) + 1, 3 << 20, 80_000_000, 1 << 33] {
+            let c = size_class(b);
+            assert!(c >= b && c - b < b / 4, "{b} -> {c}");
         }
     }
 }

@@ -222,7 +222,7 @@ impl fmt::Display for Array {
             if self.len() > 1000 {
                 write!(f, "array(shape={}, dtype={})", shape_str(&self.shape), self.dtype())
             } else {
-                write!(f, "array({:?}, dtype={})", v, self.dtype())
+                write!(f, "array({v}, dtype={})", self.dtype())
             }
         })
     }

@@ -17,7 +17,16 @@ mod sealed {
 /// Arithmetic follows NumPy: integers wrap, floats follow IEEE 754, `bool`
 /// adds as logical or and multiplies as logical and.
 pub trait Element:
-    sealed::Sealed + Copy + Send + Sync + Default + PartialEq + PartialOrd + Debug + 'static
+    sealed::Sealed
+    + Copy
+    + Send
+    + Sync
+    + Default
+    + PartialEq
+    + PartialOrd
+    + Debug
+    + std::fmt::Display
+    + 'static
 {
     /// The dtype this type maps to.
     const DTYPE: DType;

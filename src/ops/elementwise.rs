@@ -296,11 +296,13 @@ fn check_no_negative_exponent(exp: &Array) -> Result<()> {
     let negative =
         with_dtype!(exp.dtype(), T => exp.nd_view::<T>().iter().any(|&v| v.to_i128() < 0));
     if negative {
-        return Err(Error::invalid(
-            "Integers to negative integer powers are not allowed.",
-        ));
+        return Err(negative_power_error());
     }
     Ok(())
+}
+
+fn negative_power_error() -> Error {
+    Error::invalid("Integers to negative integer powers are not allowed.")
 }
 
 fn check_out(out: &Array, dtype: DType, shape: &[usize], op: &str) -> Result<()> {
@@ -458,12 +460,37 @@ impl Array {
         with_dtype!(dt, T => binary_fn!(op, T, |f| update_binary::<T, T>(self, &b, f)))
     }
 
-    fn scalar_operand(&self, op: BinaryOp, s: Scalar) -> Result<Array> {
-        let dt = weak_scalar_dtype(self.dtype(), s)?;
-        let dt = op.compute_dtype(dt)?;
-        let mut one = Array::for_overwrite(dt, &[], self.allocator())?;
-        one.set(&[], s.cast(dt))?;
-        Ok(one)
+    fn scalar_dtype(&self, op: BinaryOp, s: Scalar) -> Result<DType> {
+        op.compute_dtype(weak_scalar_dtype(self.dtype(), s)?)
+    }
+
+    /// `self op s` (or `s op self` when `scalar_left`) into `out`, whose dtype
+    /// is the computation's. The scalar is never materialized as an array.
+    fn scalar_kernel(
+        &self,
+        op: BinaryOp,
+        s: Scalar,
+        scalar_left: bool,
+        out: &mut Array,
+    ) -> Result<()> {
+        let dt = out.dtype();
+        let a = as_dtype(self, dt)?;
+        if op == BinaryOp::Pow && dt.is_integer() {
+            if scalar_left {
+                check_no_negative_exponent(&a)?;
+            } else if s.to_f64() < 0.0 {
+                return Err(negative_power_error());
+            }
+        }
+        let _g = trace::op(op.name(), dt.name(), out.len(), a.nbytes(), out.nbytes());
+        with_dtype!(dt, T => {
+            let y = s.to::<T>();
+            binary_fn!(op, T, |f| if scalar_left {
+                map_unary(&a, out, move |x: T| f(y, x))
+            } else {
+                map_unary(&a, out, move |x: T| f(x, y))
+            })
+        })
     }
 
     /// `self op scalar`, with NumPy 2's rule for Python scalars: the array's
@@ -474,8 +501,11 @@ impl Array {
     /// As [`binary`](Self::binary); [`CastOverflow`](ErrorKind::CastOverflow) if an integer
     /// scalar does not fit the array's integer dtype.
     pub fn binary_scalar(&self, op: BinaryOp, s: impl Into<Scalar>) -> Result<Array> {
-        let one = self.scalar_operand(op, s.into())?;
-        self.binary(op, &one)
+        let s = s.into();
+        let dt = self.scalar_dtype(op, s)?;
+        let mut out = Array::for_overwrite(dt, self.shape(), self.allocator())?;
+        self.scalar_kernel(op, s, false, &mut out)?;
+        Ok(out)
     }
 
     /// `scalar op self` (for `2.0 - a`, `1 / a`), with the same dtype rule.
@@ -483,8 +513,11 @@ impl Array {
     /// # Errors
     /// As [`binary_scalar`](Self::binary_scalar).
     pub fn scalar_binary(s: impl Into<Scalar>, op: BinaryOp, a: &Array) -> Result<Array> {
-        let one = a.scalar_operand(op, s.into())?;
-        one.binary(op, a)
+        let s = s.into();
+        let dt = a.scalar_dtype(op, s)?;
+        let mut out = Array::for_overwrite(dt, a.shape(), a.allocator())?;
+        a.scalar_kernel(op, s, true, &mut out)?;
+        Ok(out)
     }
 
     /// `self op= scalar` in place.
@@ -492,8 +525,35 @@ impl Array {
     /// # Errors
     /// As [`binary_inplace`](Self::binary_inplace) and [`binary_scalar`](Self::binary_scalar).
     pub fn binary_scalar_inplace(&mut self, op: BinaryOp, s: impl Into<Scalar>) -> Result<()> {
-        let one = self.scalar_operand(op, s.into())?;
-        self.binary_inplace(op, &one)
+        let s = s.into();
+        let dt = self.scalar_dtype(op, s)?;
+        if dt != self.dtype() {
+            if !dt.can_cast_same_kind(self.dtype()) {
+                return Err(Error::dtype(format!(
+                    "Cannot cast ufunc '{}' output from dtype('{dt}') to dtype('{}') with casting rule 'same_kind'",
+                    op.name(),
+                    self.dtype()
+                )));
+            }
+            *self = self
+                .binary_scalar(op, s)?
+                .astype(self.dtype(), Casting::Unsafe)?;
+            return Ok(());
+        }
+        if op == BinaryOp::Pow && dt.is_integer() && s.to_f64() < 0.0 {
+            return Err(negative_power_error());
+        }
+        let _g = trace::op(
+            op.name(),
+            dt.name(),
+            self.len(),
+            self.nbytes(),
+            self.nbytes(),
+        );
+        with_dtype!(dt, T => {
+            let y = s.to::<T>();
+            binary_fn!(op, T, |f| update_unary(self, move |x: T| f(x, y)))
+        })
     }
 
     fn compare_kernel(&self, op: CompareOp, other: &Array, out: &mut Array) -> Result<()> {
@@ -532,8 +592,14 @@ impl Array {
             // An out-of-range integer still compares (NumPy 2 does the same).
             Err(_) => DType::promote(self.dtype(), s.dtype()),
         };
-        let one = Array::full_in(&[], s.cast(dt), self.allocator())?;
-        self.compare(op, &one)
+        let a = as_dtype(self, dt)?;
+        let mut out = Array::for_overwrite(DType::Bool, self.shape(), self.allocator())?;
+        let _g = trace::op(op.name(), dt.name(), out.len(), a.nbytes(), out.nbytes());
+        with_dtype!(dt, T => {
+            let y = s.to::<T>();
+            compare_fn!(op, T, |f| map_unary(&a, &mut out, move |x: T| f(x, y)))
+        })?;
+        Ok(out)
     }
 }
 

@@ -190,6 +190,14 @@ impl Extreme {
             Extreme::Max => "maximum",
         }
     }
+    /// Whether `x` beats the current best `b` (strictly, so the first wins ties).
+    fn better<T: Element>(self, x: T, b: T) -> bool {
+        let want = match self {
+            Extreme::Min => std::cmp::Ordering::Less,
+            Extreme::Max => std::cmp::Ordering::Greater,
+        };
+        x.partial_cmp(&b) == Some(want)
+    }
     fn pick<T: Element>(self) -> impl Fn(T, T) -> T + Sync + Copy {
         move |a: T, b: T| match self {
             Extreme::Min => {
@@ -420,7 +428,7 @@ impl Array {
             )));
         }
         Ok(with_dtype!(self.dtype(), T => {
-            let better = move |x: T, b: T| if which == Extreme::Min { x < b } else { x > b };
+            let better = move |x: T, b: T| which.better(x, b);
             match self.contiguous_slice::<T>() {
                 Some(s) => arg_extreme(s.iter().copied(), better),
                 None => arg_extreme(self.nd_view::<T>().iter().copied(), better),
@@ -447,7 +455,7 @@ impl Array {
         let par = parallel(self.len());
         with_dtype!(self.dtype(), T => {
             let s = src.contiguous_slice::<T>().unwrap_or(&[]);
-            let better = move |x: T, b: T| if which == Extreme::Min { x < b } else { x > b };
+            let better = move |x: T, b: T| which.better(x, b);
             chunks_mut(out.uninit_slice::<i64>(), (CHUNK / n).max(1), par, &|r, d| {
                 for (o, q) in d.iter_mut().zip(r) {
                     let base = (q / inner) * n * inner + q % inner;

@@ -1,0 +1,130 @@
+//! `.npy` files: files NumPy 2.4 wrote (tests/data) load with the right
+//! values, ndprof writes NumPy's exact bytes, round trips for every dtype, and
+//! every unsupported or broken file gets a clear error.
+
+use ndprof::io::npy::{read_npy, write_npy};
+use ndprof::{Array, DType, ErrorKind, Scalar};
+use std::path::PathBuf;
+
+fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+#[test]
+fn loads_files_numpy_wrote() {
+    let a = Array::load_npy(data("f8_2x3.npy")).unwrap();
+    assert_eq!((a.shape(), a.dtype()), (&[2usize, 3][..], DType::Float64));
+    assert_eq!(
+        a.to_vec::<f64>().unwrap(),
+        vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    );
+    let i = Array::load_npy(data("i4_5.npy")).unwrap();
+    assert_eq!(i.to_vec::<i32>().unwrap(), vec![-2, -1, 0, 1, i32::MAX]);
+    let be = Array::load_npy(data("u2_be.npy")).unwrap();
+    assert_eq!(be.to_vec::<u16>().unwrap(), vec![1, 258, 65535]);
+    let b = Array::load_npy(data("b1_4.npy")).unwrap();
+    assert_eq!(b.to_vec::<bool>().unwrap(), vec![true, false, true, true]);
+    let s = Array::load_npy(data("f4_scalar.npy")).unwrap();
+    assert_eq!((s.ndim(), s.item().unwrap()), (0, Scalar::F32(3.5)));
+    let e = Array::load_npy(data("i8_empty.npy")).unwrap();
+    assert_eq!((e.shape(), e.dtype()), (&[0usize, 3][..], DType::Int64));
+}
+
+#[test]
+fn writes_numpys_exact_bytes_for_every_dtype() {
+    for d in DType::ALL {
+        let path = data(&format!("all_{d}.npy"));
+        let expected = std::fs::read(&path).unwrap();
+        let a = Array::load_npy(&path).unwrap();
+        assert_eq!(a.dtype(), d);
+        let mut written = Vec::new();
+        write_npy(&a, &mut written).unwrap();
+        assert_eq!(written, expected, "bytes differ for {d}");
+    }
+    let mut w = Vec::new();
+    write_npy(&Array::load_npy(data("f8_2x3.npy")).unwrap(), &mut w).unwrap();
+    assert_eq!(w, std::fs::read(data("f8_2x3.npy")).unwrap());
+}
+
+#[test]
+fn round_trips_every_dtype_and_views() {
+    let dir = std::env::temp_dir().join(format!("ndprof-npy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for d in DType::ALL {
+        let a = Array::arange(0.0, 24.0, 1.0, DType::Int64)
+            .unwrap()
+            .astype(d, ndprof::Casting::Unsafe)
+            .unwrap()
+            .reshape(&[2, 3, 4])
+            .unwrap();
+        let path = dir.join(format!("{d}.npy"));
+        a.save_npy(&path).unwrap();
+        assert_eq!(Array::load_npy(&path).unwrap(), a, "{d}");
+        // A transposed view is written in C order of its own shape.
+        let t = a.t();
+        t.save_npy(&path).unwrap();
+        let back = Array::load_npy(&path).unwrap();
+        assert_eq!(back.shape(), &[4, 3, 2]);
+        assert_eq!(back, t.to_contiguous().unwrap());
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn unsupported_files_get_clear_errors() {
+    let cases = [
+        ("f8_fortran.npy", "Fortran-order"),
+        ("object.npy", "object arrays"),
+        ("f2.npy", "unsupported npy dtype '<f2'"),
+    ];
+    for (name, needle) in cases {
+        let e = Array::load_npy(data(name)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Format, "{name}");
+        assert!(e.to_string().contains(needle), "{name}: {e}");
+        assert!(
+            e.to_string().contains(name),
+            "the message names the file: {e}"
+        );
+    }
+}
+
+#[test]
+fn broken_streams_are_errors_not_panics() {
+    let good = std::fs::read(data("f8_2x3.npy")).unwrap();
+    let e = read_npy(&mut &good[..good.len() - 3]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Io);
+    assert!(e.to_string().contains("ends early"));
+    let mut bad = good.clone();
+    bad[1] = b'X';
+    assert_eq!(
+        read_npy(&mut &bad[..]).unwrap_err().kind(),
+        ErrorKind::Format
+    );
+    let mut v9 = good.clone();
+    v9[6] = 9;
+    assert!(read_npy(&mut &v9[..])
+        .unwrap_err()
+        .to_string()
+        .contains("version 9"));
+    let mut boolbad = std::fs::read(data("b1_4.npy")).unwrap();
+    let last = boolbad.len() - 1;
+    boolbad[last] = 7;
+    assert_eq!(
+        read_npy(&mut &boolbad[..]).unwrap_err().kind(),
+        ErrorKind::Format
+    );
+    let e = Array::load_npy("/nonexistent/dir/x.npy").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Io);
+    assert_eq!(e.path().unwrap().to_str(), Some("/nonexistent/dir/x.npy"));
+    let a = Array::zeros(&[2], DType::Float64).unwrap();
+    let e = a.save_npy("/nonexistent/dir/x.npy").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Io);
+}

@@ -42,8 +42,10 @@ pub(crate) fn sys_alloc(bytes: usize, zeroed: bool) -> Option<NonNull<u8>> {
 pub(crate) unsafe fn sys_free(ptr: NonNull<u8>, bytes: usize) {
     #[cfg(target_os = "linux")]
     if bytes >= LARGE_BLOCK {
-        // SAFETY: the block was mapped by `mmap_alloc` with this length (caller's contract).
-        unsafe { libc::munmap(ptr.as_ptr().cast(), bytes) };
+        let base = (ptr.as_ptr() as usize) & !(PAGE - 1);
+        // SAFETY: the block was mapped by `mmap_alloc` as `bytes + PAGE` bytes starting at the
+        // page below `ptr` (its color offset is less than a page) (caller's contract).
+        unsafe { libc::munmap(base as *mut libc::c_void, bytes + PAGE) };
         return;
     }
     if let Some(layout) = layout(bytes) {
@@ -52,13 +54,27 @@ pub(crate) unsafe fn sys_free(ptr: NonNull<u8>, bytes: usize) {
     }
 }
 
+const PAGE: usize = 4096;
+
+/// Large blocks start at a rotating multiple of 64 bytes past their page
+/// ("cache coloring"): otherwise every large array starts 2 MiB-aligned, and
+/// `out[i] = f(a[i], b[i])` streams hit the same cache sets, which measured
+/// 3.8x slower on 2 threads at 262,144 float64 elements on this machine.
+#[cfg(target_os = "linux")]
+fn next_color() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    (NEXT.fetch_add(1, Ordering::Relaxed) * 21 % (PAGE / BUFFER_ALIGN)) * BUFFER_ALIGN
+}
+
 #[cfg(target_os = "linux")]
 fn mmap_alloc(bytes: usize) -> Option<NonNull<u8>> {
+    let len = bytes.checked_add(PAGE)?;
     // SAFETY: an anonymous private mapping touches no existing memory; failure is checked.
     let ptr = unsafe {
         libc::mmap(
             std::ptr::null_mut(),
-            bytes,
+            len,
             libc::PROT_READ | libc::PROT_WRITE,
             libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
             -1,
@@ -71,9 +87,10 @@ fn mmap_alloc(bytes: usize) -> Option<NonNull<u8>> {
     if bytes >= HUGE_PAGE {
         // SAFETY: the range lies inside the mapping just created; the advice is only a hint
         // and its failure (THP disabled) is harmless.
-        unsafe { libc::madvise(ptr, bytes, libc::MADV_HUGEPAGE) };
+        unsafe { libc::madvise(ptr, len, libc::MADV_HUGEPAGE) };
     }
-    NonNull::new(ptr.cast())
+    // SAFETY: the color is less than a page, so the block stays inside the `bytes + PAGE` mapping.
+    NonNull::new(unsafe { ptr.cast::<u8>().add(next_color()) })
 }
 
 /// Bytes of RAM plus swap on this machine: no single buffer larger than this

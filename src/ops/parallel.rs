@@ -16,7 +16,7 @@ use std::ops::Range;
 /// Arrays with at least this many elements use rayon's pool. Set from the
 /// `elementwise` bench: below ~64K f64 the fork/join costs more than it saves
 /// on this 2-core machine.
-pub const PAR_THRESHOLD: usize = 1 << 16;
+pub const PAR_THRESHOLD: usize = 1 << 18;
 
 /// Elements per parallel task.
 pub const CHUNK: usize = 1 << 15;

@@ -2,6 +2,7 @@
 //! spare capacity, and NumPy-style `append`/`concatenate` that build a new
 //! array and copy everything (quadratic when called in a loop).
 
+use super::cast::as_dtype;
 use crate::alloc::BufferAllocator;
 use crate::array::{pick, Array};
 use crate::buffer::Buffer;
@@ -182,19 +183,34 @@ fn concatenate_in(
         total * dtype.size(),
         total * dtype.size(),
     );
+    let converted: Vec<std::borrow::Cow<'_, Array>> = arrays
+        .iter()
+        .map(|a| as_dtype(a, dtype))
+        .collect::<Result<_>>()?;
+    if axis == 0 && converted.iter().all(|a| a.is_c_contiguous()) {
+        // Along the first axis of C-order inputs the result is their elements back to back.
+        let mut out = Array::for_overwrite(dtype, &shape, alloc)?;
+        with_dtype!(dtype, T => {
+            let slots = out.uninit_slice::<T>();
+            let mut at = 0;
+            for a in &converted {
+                let src = a.contiguous_slice::<T>().unwrap_or(&[]);
+                for (o, &v) in slots[at..at + src.len()].iter_mut().zip(src) {
+                    o.write(v);
+                }
+                at += src.len();
+            }
+        });
+        return Ok(out);
+    }
     let mut out = Array::zeros_in(&shape, dtype, alloc)?;
     let mut start = 0usize;
-    for a in arrays {
+    for a in &converted {
         let len = a.shape()[axis];
-        let src = if a.dtype() == dtype {
-            (*a).clone()
-        } else {
-            a.astype(dtype, crate::Casting::Unsafe)?
-        };
         with_dtype!(dtype, T => {
             let mut dst = out.nd_view_mut::<T>()?;
             dst.slice_axis_mut(ndarray::Axis(axis), ndarray::Slice::from(start..start + len))
-                .assign(&src.nd_view::<T>());
+                .assign(&a.nd_view::<T>());
         });
         start += len;
     }

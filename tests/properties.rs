@@ -155,3 +155,45 @@ fn with_range(d: DType, v: i64) -> bool {
         DType::Float32 | DType::Float64 => true,
     }
 }
+
+/// CPython's `slice.indices` + `range`: the indices `start:stop:step` selects.
+fn python_slice(n: isize, start: Option<isize>, stop: Option<isize>, step: isize) -> Vec<isize> {
+    let clamp = |v: isize, lo: isize, hi: isize| {
+        let v = if v < 0 { v + n } else { v };
+        v.clamp(lo, hi)
+    };
+    let (lo, hi) = if step < 0 { (-1, n - 1) } else { (0, n) };
+    let start = start.map_or(if step < 0 { n - 1 } else { 0 }, |s| clamp(s, lo, hi));
+    let stop = stop.map_or(if step < 0 { -1 } else { n }, |s| clamp(s, lo, hi));
+    let mut out = vec![];
+    let mut i = start;
+    while (step > 0 && i < stop) || (step < 0 && i > stop) {
+        out.push(i);
+        i += step;
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn slices_follow_python_semantics(
+        n in 0usize..12,
+        start in prop::option::of(-15isize..15),
+        stop in prop::option::of(-15isize..15),
+        step in prop_oneof![-4isize..0, 1isize..5],
+        m in 1usize..4,
+    ) {
+        let a = Array::arange(0.0, (n * m) as f64, 1.0, DType::Int64).unwrap().reshape(&[n, m]).unwrap();
+        let s = a.slice(&[ndprof::Slice::new(start, stop, step)]).unwrap();
+        let rows = python_slice(n as isize, start, stop, step);
+        prop_assert_eq!(s.shape(), &[rows.len(), m][..]);
+        let want: Vec<i64> = rows.iter().flat_map(|&r| (0..m as i64).map(move |j| r as i64 * m as i64 + j)).collect();
+        prop_assert_eq!(s.to_vec::<i64>().unwrap(), want.clone());
+        // Ops on the view see the same elements.
+        let doubled: Vec<i64> = want.iter().map(|v| v * 2).collect();
+        prop_assert_eq!(s.mul_scalar(2).unwrap().to_vec::<i64>().unwrap(), doubled);
+        prop_assert_eq!(s.sum().unwrap().item().unwrap().to::<i64>(), want.iter().sum::<i64>());
+    }
+}

@@ -29,12 +29,15 @@ pub enum ErrorKind {
 /// The error type of every fallible ndprof operation.
 ///
 /// ```
+/// # fn main() -> ndprof::Result<()> {
 /// use ndprof::{Array, ErrorKind};
-/// let a = Array::zeros(&[3], ndprof::DType::Float64).unwrap();
-/// let b = Array::zeros(&[4], ndprof::DType::Float64).unwrap();
+/// let a = Array::zeros(&[3], ndprof::DType::Float64)?;
+/// let b = Array::zeros(&[4], ndprof::DType::Float64)?;
 /// let err = a.add(&b).unwrap_err();
 /// assert_eq!(err.kind(), ErrorKind::ShapeMismatch);
 /// assert_eq!(err.to_string(), "operands could not be broadcast together with shapes (3,) (4,)");
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug)]
 pub struct Error {

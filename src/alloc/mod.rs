@@ -14,14 +14,17 @@
 //! [`set_default_allocator`]:
 //!
 //! ```
+//! # fn main() -> ndprof::Result<()> {
 //! use ndprof::{alloc, Array, DType};
 //! use std::sync::Arc;
 //! let sys: Arc<dyn alloc::BufferAllocator> = Arc::new(alloc::SystemAllocator::new());
-//! let a = Array::zeros_in(&[1000], DType::Float64, sys.clone()).unwrap();
+//! let a = Array::zeros_in(&[1000], DType::Float64, sys.clone())?;
 //! assert_eq!(sys.stats().allocations, 1);
 //! assert_eq!(sys.stats().live_bytes, 8000);
 //! drop(a);
 //! assert_eq!(sys.stats().live_bytes, 0);
+//! # Ok(())
+//! # }
 //! ```
 
 mod mi;

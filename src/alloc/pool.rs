@@ -19,15 +19,18 @@ use std::sync::Mutex;
 /// back to the system. [`trim`](Self::trim) releases everything kept.
 ///
 /// ```
+/// # fn main() -> ndprof::Result<()> {
 /// use ndprof::alloc::{BufferAllocator, PoolAllocator};
 /// let pool = PoolAllocator::new();
-/// let p = pool.allocate(10_000, false).unwrap();
+/// let p = pool.allocate(10_000, false)?;
 /// // SAFETY: `p` came from `pool` with this size.
 /// unsafe { pool.deallocate(p, 10_000) };
-/// let q = pool.allocate(9_000, false).unwrap(); // same class: reused
+/// let q = pool.allocate(9_000, false)?; // same class: reused
 /// assert_eq!(p, q);
 /// assert_eq!(pool.stats().reused, 1);
 /// # unsafe { pool.deallocate(q, 9_000) };
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug)]
 pub struct PoolAllocator {

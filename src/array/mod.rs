@@ -20,12 +20,15 @@ use std::sync::Arc;
 /// An n-dimensional array of any [`DType`].
 ///
 /// ```
+/// # fn main() -> ndprof::Result<()> {
 /// use ndprof::{Array, DType};
-/// let a = Array::arange(0.0, 6.0, 1.0, DType::Float64).unwrap().reshape(&[2, 3]).unwrap();
-/// let b = a.square().unwrap();
-/// assert_eq!(b.to_vec::<f64>().unwrap(), vec![0.0, 1.0, 4.0, 9.0, 16.0, 25.0]);
-/// assert_eq!(a.sum().unwrap().item().unwrap().to::<f64>(), 15.0);
+/// let a = Array::arange(0.0, 6.0, 1.0, DType::Float64)?.reshape(&[2, 3])?;
+/// let b = a.square()?;
+/// assert_eq!(b.to_vec::<f64>()?, vec![0.0, 1.0, 4.0, 9.0, 16.0, 25.0]);
+/// assert_eq!(a.sum()?.item()?.to::<f64>(), 15.0);
 /// assert_eq!(a.t().shape(), &[3, 2]);
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Clone)]
 pub struct Array {

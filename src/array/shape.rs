@@ -8,14 +8,17 @@ use std::ops::{Range, RangeFrom, RangeFull, RangeTo};
 /// positions count from the end, a negative step walks backwards.
 ///
 /// ```
+/// # fn main() -> ndprof::Result<()> {
 /// use ndprof::{Array, Slice};
-/// let a = Array::from_vec((0..10i64).collect()).unwrap();
-/// let b = a.slice(&[Slice::new(Some(1), Some(8), 3)]).unwrap();
-/// assert_eq!(b.to_vec::<i64>().unwrap(), vec![1, 4, 7]);
-/// let r = a.slice(&[Slice::new(None, None, -1)]).unwrap();
-/// assert_eq!(r.to_vec::<i64>().unwrap()[0], 9);
-/// let t = a.slice(&[(-3..).into()]).unwrap();
-/// assert_eq!(t.to_vec::<i64>().unwrap(), vec![7, 8, 9]);
+/// let a = Array::from_vec((0..10i64).collect())?;
+/// let b = a.slice(&[Slice::new(Some(1), Some(8), 3)])?;
+/// assert_eq!(b.to_vec::<i64>()?, vec![1, 4, 7]);
+/// let r = a.slice(&[Slice::new(None, None, -1)])?;
+/// assert_eq!(r.to_vec::<i64>()?[0], 9);
+/// let t = a.slice(&[(-3..).into()])?;
+/// assert_eq!(t.to_vec::<i64>()?, vec![7, 8, 9]);
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slice {

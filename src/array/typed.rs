@@ -112,11 +112,14 @@ impl Array {
     /// [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) if `T` is not the array's dtype.
     ///
     /// ```
+    /// # fn main() -> ndprof::Result<()> {
     /// use ndprof::Array;
-    /// let a = Array::from_vec(vec![1.0f64, 2.0, 3.0]).unwrap();
-    /// let v = a.view::<f64>().unwrap();
+    /// let a = Array::from_vec(vec![1.0f64, 2.0, 3.0])?;
+    /// let v = a.view::<f64>()?;
     /// assert_eq!(v.sum(), 6.0);
     /// assert!(a.view::<f32>().is_err());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn view<T: Element>(&self) -> Result<ArrayViewD<'_, T>> {
         self.check_dtype::<T>()?;

@@ -14,10 +14,13 @@ use std::str::FromStr;
 /// The element type of an array, named as NumPy names it.
 ///
 /// ```
+/// # fn main() -> ndprof::Result<()> {
 /// use ndprof::DType;
 /// assert_eq!(DType::Int32.to_string(), "int32");
 /// assert_eq!(DType::promote(DType::Int32, DType::Float32), DType::Float64);
-/// assert_eq!("uint8".parse::<DType>().unwrap(), DType::UInt8);
+/// assert_eq!("uint8".parse::<DType>()?, DType::UInt8);
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DType {
@@ -317,7 +320,7 @@ mod tests {
     #[test]
     fn names_round_trip() {
         for d in DType::ALL {
-            assert_eq!(d.name().parse::<DType>().unwrap(), d);
+            assert_eq!(d.name().parse::<DType>().unwrap(), d); // ok: unit test
         }
         assert!("float16".parse::<DType>().is_err());
     }

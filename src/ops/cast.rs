@@ -44,13 +44,16 @@ impl Array {
     /// A copy converted to `dtype` under `casting`.
     ///
     /// ```
+    /// # fn main() -> ndprof::Result<()> {
     /// use ndprof::{Array, Casting, DType, ErrorKind};
-    /// let a = Array::from_vec(vec![1i64, 300, -1]).unwrap();
-    /// let wrapped = a.astype(DType::UInt8, Casting::Unsafe).unwrap();
-    /// assert_eq!(wrapped.to_vec::<u8>().unwrap(), vec![1, 44, 255]);
+    /// let a = Array::from_vec(vec![1i64, 300, -1])?;
+    /// let wrapped = a.astype(DType::UInt8, Casting::Unsafe)?;
+    /// assert_eq!(wrapped.to_vec::<u8>()?, vec![1, 44, 255]);
     /// let err = a.astype(DType::UInt8, Casting::Safe).unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::CastOverflow);
     /// assert_eq!(err.to_string(), "cannot cast 300 at index [1] from int64 to uint8: it does not fit");
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// # Errors

@@ -91,9 +91,12 @@ impl Array {
     /// arguments are computed exactly.
     ///
     /// ```
+    /// # fn main() -> ndprof::Result<()> {
     /// use ndprof::{Array, DType};
-    /// let a = Array::arange(0.0, 5.0, 2.0, DType::Int32).unwrap();
-    /// assert_eq!(a.to_vec::<i32>().unwrap(), vec![0, 2, 4]);
+    /// let a = Array::arange(0.0, 5.0, 2.0, DType::Int32)?;
+    /// assert_eq!(a.to_vec::<i32>()?, vec![0, 2, 4]);
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// # Errors

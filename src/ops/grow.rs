@@ -79,17 +79,20 @@ impl Array {
     /// reallocations and copy fewer than `n` elements in all.
     ///
     /// ```
+    /// # fn main() -> ndprof::Result<()> {
     /// use ndprof::{alloc::{BufferAllocator, SystemAllocator}, Array, DType};
     /// use std::sync::Arc;
     /// let sys = Arc::new(SystemAllocator::new());
-    /// let mut a = Array::with_capacity_in(DType::Float64, 0, sys.clone()).unwrap();
+    /// let mut a = Array::with_capacity_in(DType::Float64, 0, sys.clone())?;
     /// for i in 0..1000 {
-    ///     a.push(i as f64).unwrap();
+    ///     a.push(i as f64)?;
     /// }
     /// assert_eq!(a.len(), 1000);
     /// let s = sys.stats();
     /// assert_eq!((s.allocations, s.reallocations), (1, 7)); // 8 -> 16 -> ... -> 1024
     /// assert_eq!(s.bytes_copied, (8 + 16 + 32 + 64 + 128 + 256 + 512) * 8);
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// # Errors

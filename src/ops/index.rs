@@ -43,10 +43,13 @@ impl Array {
     /// The element at `index` (one entry per axis; `&[]` for a 0-d array).
     ///
     /// ```
+    /// # fn main() -> ndprof::Result<()> {
     /// use ndprof::{Array, Scalar};
-    /// let a = Array::from_shape_vec(&[2, 2], vec![1i32, 2, 3, 4]).unwrap();
-    /// assert_eq!(a.get(&[1, 0]).unwrap(), Scalar::I32(3));
+    /// let a = Array::from_shape_vec(&[2, 2], vec![1i32, 2, 3, 4])?;
+    /// assert_eq!(a.get(&[1, 0])?, Scalar::I32(3));
     /// assert!(a.get(&[2, 0]).is_err());
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// # Errors

@@ -158,11 +158,14 @@ impl Array {
     /// matrix. Operands are promoted to a common dtype.
     ///
     /// ```
+    /// # fn main() -> ndprof::Result<()> {
     /// use ndprof::Array;
-    /// let a = Array::from_shape_vec(&[2, 3], vec![1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap();
-    /// let b = Array::from_vec(vec![1.0f64, 0.0, -1.0]).unwrap();
-    /// assert_eq!(a.dot(&b).unwrap().to_vec::<f64>().unwrap(), vec![-2.0, -2.0]);
-    /// assert_eq!(a.dot(&a.t()).unwrap().shape(), &[2, 2]);
+    /// let a = Array::from_shape_vec(&[2, 3], vec![1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0])?;
+    /// let b = Array::from_vec(vec![1.0f64, 0.0, -1.0])?;
+    /// assert_eq!(a.dot(&b)?.to_vec::<f64>()?, vec![-2.0, -2.0]);
+    /// assert_eq!(a.dot(&a.t())?.shape(), &[2, 2]);
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// # Errors

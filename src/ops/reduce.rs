@@ -267,11 +267,14 @@ impl Array {
     /// integers (wrapping), uint64 for unsigned, the float dtype for floats.
     ///
     /// ```
+    /// # fn main() -> ndprof::Result<()> {
     /// use ndprof::{Array, DType};
-    /// let a = Array::arange(1.0, 101.0, 1.0, DType::Int32).unwrap();
-    /// let s = a.sum().unwrap();
+    /// let a = Array::arange(1.0, 101.0, 1.0, DType::Int32)?;
+    /// let s = a.sum()?;
     /// assert_eq!((s.ndim(), s.dtype()), (0, DType::Int64));
-    /// assert_eq!(s.item().unwrap().to::<i64>(), 5050);
+    /// assert_eq!(s.item()?.to::<i64>(), 5050);
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// # Errors

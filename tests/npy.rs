@@ -128,3 +128,20 @@ fn broken_streams_are_errors_not_panics() {
     let e = a.save_npy("/nonexistent/dir/x.npy").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Io);
 }
+
+#[test]
+fn long_headers_use_version_two_and_huge_ones_are_refused() {
+    let shape = vec![1usize; 25_000]; // a 75 KB shape tuple
+    let a = Array::zeros(&shape, DType::UInt8).unwrap();
+    let mut w = Vec::new();
+    write_npy(&a, &mut w).unwrap();
+    assert_eq!(&w[6..8], &[2, 0]);
+    let header_len = u32::from_le_bytes([w[8], w[9], w[10], w[11]]) as usize;
+    assert_eq!((12 + header_len) % 64, 0);
+    assert_eq!(read_npy(&mut &w[..]).unwrap(), a);
+    let mut bogus = b"\x93NUMPY\x02\x00".to_vec();
+    bogus.extend_from_slice(&u32::MAX.to_le_bytes());
+    let e = read_npy(&mut &bogus[..]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Format);
+    assert!(e.to_string().contains("implausibly large"));
+}

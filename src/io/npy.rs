@@ -15,6 +15,10 @@ use std::path::Path;
 
 const MAGIC: &[u8] = b"\x93NUMPY";
 
+/// Headers longer than this are rejected rather than allocated (NumPy's own
+/// reader refuses headers over 10,000 bytes unless told otherwise).
+const MAX_HEADER: usize = 1 << 20;
+
 /// A parsed header value.
 #[derive(Debug, PartialEq)]
 enum Value {
@@ -146,6 +150,11 @@ pub fn read_npy(r: &mut dyn Read) -> Result<Array> {
             )))
         }
     };
+    if header_len > MAX_HEADER {
+        return Err(Error::format(format!(
+            "npy header of {header_len} bytes is implausibly large (limit {MAX_HEADER})"
+        )));
+    }
     let mut header = vec![0u8; header_len];
     r.read_exact(&mut header).map_err(io)?;
     let header = String::from_utf8(header).map_err(|_| Error::format("npy header is not text"))?;
@@ -198,7 +207,8 @@ pub fn read_npy(r: &mut dyn Read) -> Result<Array> {
     Ok(Array::from_buffer(buf, shape))
 }
 
-/// The exact header NumPy writes for this dtype and shape (version 1.0).
+/// The exact header NumPy writes for this dtype and shape (version 1.0, or
+/// 2.0 for headers too long for 1.0).
 pub fn npy_header(dtype: DType, shape: &[usize]) -> Vec<u8> {
     let shape_txt = match shape {
         [n] => format!("({n},)"),
@@ -214,13 +224,22 @@ pub fn npy_header(dtype: DType, shape: &[usize]) -> Vec<u8> {
         "{{'descr': '{}', 'fortran_order': False, 'shape': {shape_txt}, }}",
         dtype.npy_descr()
     );
-    // magic (6) + version (2) + length (2) + dict + padding + '\n' is a multiple of 64.
-    let unpadded = 10 + dict.len() + 1;
+    // magic (6) + version (2) + length (2 in v1.0, 4 in v2.0) + dict + padding + '\n'
+    // is a multiple of 64. Version 2.0 only when the header outgrows 16 bits.
+    let v1 = 10 + dict.len() + 1 <= u16::MAX as usize;
+    let prefix = if v1 { 10 } else { 12 };
+    let unpadded = prefix + dict.len() + 1;
     let pad = unpadded.div_ceil(64) * 64 - unpadded;
+    let header_len = dict.len() + pad + 1;
     let mut out = Vec::with_capacity(unpadded + pad);
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&[1, 0]);
-    out.extend_from_slice(&((dict.len() + pad + 1) as u16).to_le_bytes());
+    if v1 {
+        out.extend_from_slice(&[1, 0]);
+        out.extend_from_slice(&(header_len as u16).to_le_bytes());
+    } else {
+        out.extend_from_slice(&[2, 0]);
+        out.extend_from_slice(&(header_len as u32).to_le_bytes());
+    }
     out.extend_from_slice(dict.as_bytes());
     out.extend(std::iter::repeat_n(b' ', pad));
     out.push(b'\n');

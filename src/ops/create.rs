@@ -58,7 +58,19 @@ impl Array {
     /// # Errors
     /// As [`zeros`](Self::zeros).
     pub fn ones(shape: &[usize], dtype: DType) -> Result<Array> {
-        Self::full_in(shape, Scalar::from(1u8).cast(dtype), pick(None))
+        Self::ones_in(shape, dtype, pick(None))
+    }
+
+    /// An array of ones in `alloc`.
+    ///
+    /// # Errors
+    /// As [`zeros`](Self::zeros).
+    pub fn ones_in(
+        shape: &[usize],
+        dtype: DType,
+        alloc: Arc<dyn BufferAllocator>,
+    ) -> Result<Array> {
+        Self::full_in(shape, Scalar::from(1u8).cast(dtype), alloc)
     }
 
     /// An array of `value`, with `value`'s dtype, in the default allocator.

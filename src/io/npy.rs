@@ -226,7 +226,7 @@ pub fn npy_header(dtype: DType, shape: &[usize]) -> Vec<u8> {
     );
     // magic (6) + version (2) + length (2 in v1.0, 4 in v2.0) + dict + padding + '\n'
     // is a multiple of 64. Version 2.0 only when the header outgrows 16 bits.
-    let v1 = 10 + dict.len() + 1 <= u16::MAX as usize;
+    let v1 = dict.len() + 64 <= u16::MAX as usize;
     let prefix = if v1 { 10 } else { 12 };
     let unpadded = prefix + dict.len() + 1;
     let pad = unpadded.div_ceil(64) * 64 - unpadded;

@@ -60,8 +60,6 @@
 //! [`ops::parallel::PAR_THRESHOLD`] elements; reductions combine fixed blocks
 //! in a fixed order, so results do not depend on the thread count.
 
-#![warn(missing_docs)]
-#![allow(missing_docs)] // enum variants named after NumPy's dtypes and ops are self-explanatory
 
 pub mod alloc;
 pub mod array;

@@ -24,6 +24,8 @@ pub enum ErrorKind {
     Format,
     /// An argument is outside what the operation accepts (axis, step, size).
     InvalidArgument,
+    /// A profiling session could not start or finish (one is already running).
+    Session,
 }
 
 /// The error type of every fallible ndprof operation.

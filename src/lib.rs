@@ -60,7 +60,6 @@
 //! [`ops::parallel::PAR_THRESHOLD`] elements; reductions combine fixed blocks
 //! in a fixed order, so results do not depend on the thread count.
 
-
 pub mod alloc;
 pub mod array;
 pub mod buffer;
@@ -68,9 +67,12 @@ pub mod dtype;
 pub mod error;
 pub mod io;
 pub mod ops;
+pub mod profiler;
+pub mod report;
 pub mod trace;
 
 pub use array::{Array, Slice};
 pub use dtype::{DType, Element, Scalar};
 pub use error::{Error, ErrorKind, Result};
 pub use ops::{BinaryOp, Casting, CompareOp, UnaryOp};
+pub use profiler::{testing, Profile, Record, Session, SessionBuilder};

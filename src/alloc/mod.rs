@@ -142,6 +142,7 @@ pub trait BufferAllocator: Send + Sync + fmt::Debug {
         self.counters().on_grow(old_bytes, new_bytes, copied);
         trace::alloc_event(
             AllocKind::Grow {
+                old: old_bytes as u64,
                 copied: copied as u64,
             },
             new_bytes,

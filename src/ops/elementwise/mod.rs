@@ -33,6 +33,19 @@ fn negative_power_error() -> Error {
     Error::invalid("Integers to negative integer powers are not allowed.")
 }
 
+/// Starts timing op `name` computing in `dt`: `n` results of `out_dt` from
+/// `inputs` input elements. Created before the result is allocated, so the
+/// allocation is charged to the op.
+fn op_guard(
+    name: &'static str,
+    dt: DType,
+    n: usize,
+    inputs: usize,
+    out_dt: DType,
+) -> trace::OpGuard {
+    trace::op(name, dt.name(), n, inputs * dt.size(), n * out_dt.size())
+}
+
 /// NumPy's `same_kind` rule for storing an in-place result back.
 fn check_same_kind(op: BinaryOp, result: DType, target: DType) -> Result<()> {
     if result.can_cast_same_kind(target) {
@@ -65,7 +78,6 @@ impl Array {
     fn unary_kernel(&self, op: UnaryOp, out: &mut Array) -> Result<()> {
         let dt = out.dtype();
         let src = as_dtype(self, dt)?;
-        let _g = trace::op(op.name(), dt.name(), self.len(), src.nbytes(), out.nbytes());
         with_float_dtype!(dt, T => float_unary!(op, T, |f| map_unary(&src, out, f)),
             _ => with_dtype!(dt, T => int_unary!(op, T, |f| map_unary(&src, out, f))))
     }
@@ -76,6 +88,7 @@ impl Array {
     /// [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) for `-` on bool; allocation failure.
     pub fn unary(&self, op: UnaryOp) -> Result<Array> {
         let dt = op.result_dtype(self.dtype())?;
+        let _g = op_guard(op.name(), dt, self.len(), self.len(), dt);
         let mut out = Array::for_overwrite(dt, self.shape(), self.allocator())?;
         self.unary_kernel(op, &mut out)?;
         Ok(out)
@@ -88,6 +101,7 @@ impl Array {
     pub fn unary_into(&self, op: UnaryOp, out: &mut Array) -> Result<()> {
         let dt = op.result_dtype(self.dtype())?;
         check_out(out, dt, self.shape(), op.name())?;
+        let _g = op_guard(op.name(), dt, self.len(), self.len(), dt);
         self.unary_kernel(op, out)
     }
 
@@ -123,13 +137,6 @@ impl Array {
         if op == BinaryOp::Pow && dt.is_integer() {
             check_no_negative_exponent(&b)?;
         }
-        let _g = trace::op(
-            op.name(),
-            dt.name(),
-            out.len(),
-            a.nbytes() + b.nbytes(),
-            out.nbytes(),
-        );
         with_dtype!(dt, T => binary_fn!(op, T, |f| map_binary(&a, &b, out, f)))
     }
 
@@ -146,6 +153,13 @@ impl Array {
     pub fn binary(&self, op: BinaryOp, other: &Array) -> Result<Array> {
         let shape = broadcast_shapes(self.shape(), other.shape())?;
         let dt = self.binary_dtype(op, other)?;
+        let _g = op_guard(
+            op.name(),
+            dt,
+            shape.iter().product(),
+            self.len() + other.len(),
+            dt,
+        );
         let mut out = Array::for_overwrite(dt, &shape, self.allocator())?;
         self.binary_kernel(op, other, &mut out)?;
         Ok(out)
@@ -160,6 +174,7 @@ impl Array {
         let shape = broadcast_shapes(self.shape(), other.shape())?;
         let dt = self.binary_dtype(op, other)?;
         check_out(out, dt, &shape, op.name())?;
+        let _g = op_guard(op.name(), dt, out.len(), self.len() + other.len(), dt);
         self.binary_kernel(op, other, out)
     }
 
@@ -215,7 +230,6 @@ impl Array {
                 return Err(negative_power_error());
             }
         }
-        let _g = trace::op(op.name(), dt.name(), out.len(), a.nbytes(), out.nbytes());
         with_dtype!(dt, T => {
             let y = s.to::<T>();
             binary_fn!(op, T, |f| if scalar_left {
@@ -236,6 +250,7 @@ impl Array {
     pub fn binary_scalar(&self, op: BinaryOp, s: impl Into<Scalar>) -> Result<Array> {
         let s = s.into();
         let dt = self.scalar_dtype(op, s)?;
+        let _g = op_guard(op.name(), dt, self.len(), self.len(), dt);
         let mut out = Array::for_overwrite(dt, self.shape(), self.allocator())?;
         self.scalar_kernel(op, s, false, &mut out)?;
         Ok(out)
@@ -248,6 +263,7 @@ impl Array {
     pub fn scalar_binary(s: impl Into<Scalar>, op: BinaryOp, a: &Array) -> Result<Array> {
         let s = s.into();
         let dt = a.scalar_dtype(op, s)?;
+        let _g = op_guard(op.name(), dt, a.len(), a.len(), dt);
         let mut out = Array::for_overwrite(dt, a.shape(), a.allocator())?;
         a.scalar_kernel(op, s, true, &mut out)?;
         Ok(out)
@@ -287,13 +303,6 @@ impl Array {
         let dt = DType::promote(self.dtype(), other.dtype());
         let a = as_dtype(self, dt)?;
         let b = as_dtype(other, dt)?;
-        let _g = trace::op(
-            op.name(),
-            dt.name(),
-            out.len(),
-            a.nbytes() + b.nbytes(),
-            out.nbytes(),
-        );
         with_dtype!(dt, T => compare_fn!(op, T, |f| map_binary(&a, &b, out, f)))
     }
 
@@ -303,6 +312,14 @@ impl Array {
     /// [`ShapeMismatch`](crate::ErrorKind::ShapeMismatch) if the shapes do not broadcast.
     pub fn compare(&self, op: CompareOp, other: &Array) -> Result<Array> {
         let shape = broadcast_shapes(self.shape(), other.shape())?;
+        let dt = DType::promote(self.dtype(), other.dtype());
+        let _g = op_guard(
+            op.name(),
+            dt,
+            shape.iter().product(),
+            self.len() + other.len(),
+            DType::Bool,
+        );
         let mut out = Array::for_overwrite(DType::Bool, &shape, self.allocator())?;
         self.compare_kernel(op, other, &mut out)?;
         Ok(out)
@@ -320,8 +337,8 @@ impl Array {
             Err(_) => DType::promote(self.dtype(), s.dtype()),
         };
         let a = as_dtype(self, dt)?;
+        let _g = op_guard(op.name(), dt, self.len(), self.len(), DType::Bool);
         let mut out = Array::for_overwrite(DType::Bool, self.shape(), self.allocator())?;
-        let _g = trace::op(op.name(), dt.name(), out.len(), a.nbytes(), out.nbytes());
         with_dtype!(dt, T => {
             let y = s.to::<T>();
             compare_fn!(op, T, |f| map_unary(&a, &mut out, move |x: T| f(x, y)))

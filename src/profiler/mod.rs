@@ -1,0 +1,27 @@
+//! Layer 4: the profiler. A [`Session`] records, while it runs, every
+//! `profile!` scope and every array operation into one call tree, with
+//! per-node calls, wall time, sizes and buffer allocations; `finish()`
+//! returns the [`Profile`].
+//!
+//! ```
+//! use ndprof::{profile, Array, DType, Session};
+//! # fn main() -> ndprof::Result<()> {
+//! let _lock = ndprof::testing::lock(); // tests in one process take turns
+//! let session = Session::builder().heap(true).start()?;
+//! let x = Array::random_uniform(&[10_000], 0.0, 1.0, 1, DType::Float64)?;
+//! let total = profile!("work", { x.square()?.sum()? });
+//! let profile = session.finish()?;
+//! let sq = profile.record(&["work", "square[float64]"]).unwrap();
+//! assert_eq!((sq.calls, sq.elements, sq.allocations), (1, 10_000, 1));
+//! # let _ = total;
+//! # Ok(())
+//! # }
+//! ```
+
+mod macros;
+mod profile;
+mod session;
+pub mod testing;
+
+pub use profile::{escape_frame, HeapSource, Profile, Record};
+pub use session::{Session, SessionBuilder};

@@ -1,0 +1,180 @@
+//! [`Profile`]: what a session recorded, as one [`Record`] per call-tree node.
+
+use crate::trace::{self, LabelKind, NodeStats, Stamp, ROOT};
+
+/// Where the heap figures come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeapSource {
+    /// Allocations through ndprof's buffer allocators only (array memory);
+    /// plain `Vec`s and other heap use of the program are not counted.
+    Buffers,
+}
+
+impl HeapSource {
+    /// The name reports use.
+    pub fn name(self) -> &'static str {
+        match self {
+            HeapSource::Buffers => "buffers",
+        }
+    }
+}
+
+/// One scope or operation at one call path, with everything recorded there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    /// Frame names from the outermost scope to this one; ops read `name[dtype]`.
+    pub path: Vec<String>,
+    /// Scope or op.
+    pub kind: LabelKind,
+    /// The scope or op name.
+    pub name: &'static str,
+    /// The dtype an op computed in (empty for scopes).
+    pub dtype: &'static str,
+    /// Times entered.
+    pub calls: u64,
+    /// Wall time inside, children included, in nanoseconds.
+    pub total_ns: f64,
+    /// Wall time not spent in child scopes or ops.
+    pub self_ns: f64,
+    /// Elements produced or consumed (ops).
+    pub elements: u64,
+    pub bytes_read: u64,
+    pub bytes_written: u64,
+    /// Buffer allocations made directly here (not in children).
+    pub allocations: u64,
+    pub frees: u64,
+    pub reallocations: u64,
+    pub bytes_allocated: u64,
+    pub bytes_freed: u64,
+    pub bytes_copied: u64,
+}
+
+/// What a session recorded.
+#[derive(Clone, Debug)]
+pub struct Profile {
+    records: Vec<Record>,
+    wall_ns: f64,
+    peak_buffer_bytes: u64,
+    heap: Option<HeapSource>,
+    labels: Vec<(String, String)>,
+}
+
+/// A frame name safe for the folded format: no `;` (the separator), no line
+/// breaks, no trailing spaces (the count follows the last space).
+pub fn escape_frame(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| match c {
+            ';' => ':',
+            '\n' | '\r' | '\t' => ' ',
+            c => c,
+        })
+        .collect();
+    let s = s.trim_end().to_string();
+    if s.is_empty() {
+        "(unnamed)".to_string()
+    } else {
+        s
+    }
+}
+
+impl Profile {
+    pub(crate) fn build(
+        stats: Vec<NodeStats>,
+        start: Stamp,
+        end: Stamp,
+        peak_buffer_bytes: u64,
+        heap: Option<HeapSource>,
+        labels: Vec<(String, String)>,
+    ) -> Profile {
+        let (label_table, nodes) = trace::snapshot();
+        let ns = trace::ns_per_tick(start, end);
+        let n = stats.len().min(nodes.len());
+        let mut child_ticks = vec![0u64; n];
+        for id in 1..n {
+            let parent = nodes[id].0 as usize;
+            if parent != ROOT as usize && parent < n {
+                child_ticks[parent] += stats[id].ticks;
+            }
+        }
+        let frame = |id: usize| {
+            let l = label_table[nodes[id].1 as usize];
+            match l.kind {
+                LabelKind::Scope => escape_frame(l.name),
+                LabelKind::Op => format!("{}[{}]", l.name, l.dtype),
+            }
+        };
+        let mut records = Vec::new();
+        for (id, s) in stats.iter().enumerate().take(n).skip(1) {
+            if *s == NodeStats::default() {
+                continue;
+            }
+            let mut path = vec![frame(id)];
+            let mut p = nodes[id].0 as usize;
+            while p != ROOT as usize {
+                path.push(frame(p));
+                p = nodes[p].0 as usize;
+            }
+            path.reverse();
+            let l = label_table[nodes[id].1 as usize];
+            records.push(Record {
+                path,
+                kind: l.kind,
+                name: l.name,
+                dtype: l.dtype,
+                calls: s.calls,
+                total_ns: s.ticks as f64 * ns,
+                self_ns: s.ticks.saturating_sub(child_ticks[id]) as f64 * ns,
+                elements: s.elements,
+                bytes_read: s.bytes_read,
+                bytes_written: s.bytes_written,
+                allocations: s.allocations,
+                frees: s.frees,
+                reallocations: s.reallocations,
+                bytes_allocated: s.bytes_allocated,
+                bytes_freed: s.bytes_freed,
+                bytes_copied: s.bytes_copied,
+            });
+        }
+        Profile {
+            records,
+            wall_ns: end.instant.duration_since(start.instant).as_nanos() as f64,
+            peak_buffer_bytes,
+            heap,
+            labels,
+        }
+    }
+
+    /// Every node that recorded something, parents before children.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// The record at `path` (frame names, ops as `name[dtype]`).
+    pub fn record(&self, path: &[&str]) -> Option<&Record> {
+        self.records
+            .iter()
+            .find(|r| r.path.len() == path.len() && r.path.iter().zip(path).all(|(a, b)| a == b))
+    }
+
+    /// Wall time from `start()` to `finish()`, in nanoseconds.
+    pub fn wall_ns(&self) -> f64 {
+        self.wall_ns
+    }
+
+    /// The most buffer bytes live at once during the session (exact: every
+    /// buffer allocation and free updates one counter).
+    pub fn peak_buffer_bytes(&self) -> u64 {
+        self.peak_buffer_bytes
+    }
+
+    /// Where the heap figures come from, if the heap report was asked for.
+    pub fn heap_source(&self) -> Option<HeapSource> {
+        self.heap
+    }
+
+    /// The run's labels.
+    pub fn labels(&self) -> &[(String, String)] {
+        &self.labels
+    }
+}

@@ -1,0 +1,120 @@
+//! [`Session`]: one profiling window, from `start()` to `finish()`.
+
+use super::profile::{HeapSource, Profile};
+use crate::error::{Error, ErrorKind, Result};
+use crate::trace::{self, Stamp};
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Configures a [`Session`].
+#[derive(Clone, Debug, Default)]
+pub struct SessionBuilder {
+    heap: bool,
+    labels: Vec<(String, String)>,
+}
+
+impl SessionBuilder {
+    /// Whether to report the heap. Whole-program tracking needs
+    /// `alloc::Tracking` as the global allocator, which is not in ndprof yet:
+    /// until then the heap report is buffer-level (allocations made through
+    /// ndprof's buffer allocators), and says so in its `source`.
+    pub fn heap(mut self, on: bool) -> Self {
+        self.heap = on;
+        self
+    }
+
+    /// Attaches a label to the run (`dtype` = `int32`, ...), kept in reports.
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.push((key.into(), value.into()));
+        self
+    }
+
+    /// Starts recording.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Session`] if another session is running in this process.
+    pub fn start(self) -> Result<Session> {
+        if ACTIVE.swap(true, Ordering::AcqRel) {
+            return Err(Error::new(
+                ErrorKind::Session,
+                "a profiling session is already running in this process; finish it first",
+            ));
+        }
+        let start = Stamp::now();
+        let epoch = trace::start_recording();
+        Ok(Session {
+            epoch,
+            start,
+            builder: self,
+            done: false,
+            _not_send: PhantomData,
+        })
+    }
+}
+
+/// A running profiling session. Only one runs at a time per process.
+///
+/// `finish` consumes the session, so finishing twice does not compile:
+///
+/// ```compile_fail
+/// # fn main() -> ndprof::Result<()> {
+/// let session = ndprof::Session::builder().start()?;
+/// let a = session.finish()?;
+/// let b = session.finish()?; // error: use of moved value
+/// # Ok(())
+/// # }
+/// ```
+///
+/// Dropping a session without finishing stops recording and discards what
+/// it recorded; it never panics.
+#[must_use = "a session records until it is finished or dropped"]
+pub struct Session {
+    epoch: u64,
+    start: Stamp,
+    builder: SessionBuilder,
+    done: bool,
+    _not_send: PhantomData<*const ()>,
+}
+
+impl Session {
+    /// A builder with the defaults: heap report off, no labels.
+    pub fn builder() -> SessionBuilder {
+        SessionBuilder::default()
+    }
+
+    fn stop(&mut self) -> (Vec<trace::NodeStats>, u64) {
+        trace::stop_recording();
+        let drained = trace::drain(self.epoch);
+        ACTIVE.store(false, Ordering::Release);
+        self.done = true;
+        drained
+    }
+
+    /// Stops recording and returns what was recorded.
+    ///
+    /// # Errors
+    /// None today; the `Result` leaves room for CPU-profile collection.
+    pub fn finish(mut self) -> Result<Profile> {
+        let end = Stamp::now();
+        let (stats, peak) = self.stop();
+        let heap = self.builder.heap.then_some(HeapSource::Buffers);
+        Ok(Profile::build(
+            stats,
+            self.start,
+            end,
+            peak,
+            heap,
+            std::mem::take(&mut self.builder.labels),
+        ))
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = self.stop();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! Folded stacks (`scope;scope;op[dtype] count`), the input of flamegraph
+//! tools (inferno, `flamegraph.pl`, speedscope).
+
+use crate::profiler::Profile;
+
+/// What a folded line's count measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Metric {
+    /// Self wall time in nanoseconds.
+    Time,
+    /// Bytes allocated (buffer allocations and growth).
+    Bytes,
+    /// Allocations and reallocations.
+    Allocations,
+}
+
+impl Metric {
+    /// The unit name flamegraphs show.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Metric::Time => "ns",
+            Metric::Bytes => "bytes",
+            Metric::Allocations => "allocations",
+        }
+    }
+}
+
+/// One line per call path with a nonzero count, in record order. Each
+/// node's own share is counted (self time, allocations made directly in
+/// it), so a flamegraph's widths add up to the totals.
+pub fn folded(profile: &Profile, metric: Metric) -> String {
+    let mut out = String::new();
+    for r in profile.records() {
+        let count = match metric {
+            Metric::Time => r.self_ns.round() as u64,
+            Metric::Bytes => r.bytes_allocated,
+            Metric::Allocations => r.allocations + r.reallocations,
+        };
+        if count > 0 {
+            out.push_str(&r.path.join(";"));
+            out.push(' ');
+            out.push_str(&count.to_string());
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -1,0 +1,251 @@
+//! Layer 0: the profiling context that the runtime reports into.
+//!
+//! Array operations call [`op`] and buffer allocators call [`alloc_event`];
+//! `profile!` scopes call [`enter_scope`]. With no session recording, each
+//! costs one relaxed atomic load. While a session records, scopes and ops
+//! become nodes of one call tree (`scope;scope;op[dtype]`), each thread
+//! keeps per-node counts and times in its own slot, and the session merges
+//! them when it finishes. This module depends on nothing else in the crate,
+//! so the lower layers report without knowing who listens.
+
+mod clock;
+mod records;
+mod tree;
+
+pub use clock::{now_ticks, ns_per_tick, Stamp};
+pub use records::NodeStats;
+pub use tree::{snapshot, Label, LabelId, LabelKind, NodeId, ROOT};
+
+use std::cell::Cell;
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+
+static ENABLED: AtomicBool = AtomicBool::new(false);
+static EPOCH: AtomicU64 = AtomicU64::new(0);
+static LIVE_BYTES: AtomicI64 = AtomicI64::new(0);
+static PEAK_BYTES: AtomicI64 = AtomicI64::new(0);
+
+thread_local! {
+    static CURRENT: Cell<NodeId> = const { Cell::new(ROOT) };
+}
+
+/// Whether a session is recording. One relaxed atomic load.
+#[inline(always)]
+pub fn enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
+
+/// The call-tree node this thread is in.
+#[inline]
+pub fn current() -> NodeId {
+    CURRENT.try_with(Cell::get).unwrap_or(ROOT)
+}
+
+fn set_current(node: NodeId) -> NodeId {
+    CURRENT.try_with(|c| c.replace(node)).unwrap_or(ROOT)
+}
+
+fn epoch() -> u64 {
+    EPOCH.load(Ordering::Relaxed)
+}
+
+/// Starts recording for a new session and returns its epoch. The profiler
+/// calls this; it does not check for a concurrent session.
+pub fn start_recording() -> u64 {
+    let e = EPOCH.fetch_add(1, Ordering::AcqRel) + 1;
+    LIVE_BYTES.store(0, Ordering::Relaxed);
+    PEAK_BYTES.store(0, Ordering::Relaxed);
+    ENABLED.store(true, Ordering::Release);
+    e
+}
+
+/// Stops recording.
+pub fn stop_recording() {
+    ENABLED.store(false, Ordering::Release);
+}
+
+/// What a session recorded: stats per node, and the peak of live buffer bytes
+/// (allocated minus freed through buffer allocators since the session began).
+pub fn drain(epoch: u64) -> (Vec<NodeStats>, u64) {
+    let stats = records::drain(epoch);
+    (stats, PEAK_BYTES.load(Ordering::Relaxed).max(0) as u64)
+}
+
+/// Registers a scope name (once per call site; see `profile!`).
+pub fn register_scope(name: &'static str) -> LabelId {
+    tree::intern(Label {
+        name,
+        dtype: "",
+        kind: LabelKind::Scope,
+    })
+}
+
+struct Live {
+    epoch: u64,
+    node: NodeId,
+    prev: NodeId,
+    start: u64,
+}
+
+fn enter(label: LabelId, f: impl FnOnce(&mut NodeStats)) -> Live {
+    let epoch = epoch();
+    let node = tree::child(current(), label);
+    let prev = set_current(node);
+    records::update(epoch, node, |s| {
+        s.calls += 1;
+        f(s);
+    });
+    Live {
+        epoch,
+        node,
+        prev,
+        start: now_ticks(),
+    }
+}
+
+fn leave(live: &Live) {
+    let ticks = now_ticks().wrapping_sub(live.start);
+    records::update(live.epoch, live.node, |s| s.ticks += ticks);
+    set_current(live.prev);
+}
+
+/// Times one scope until dropped; see `profile!`.
+#[must_use = "the scope lasts until the guard drops"]
+pub struct ScopeGuard {
+    live: Option<Live>,
+    /// Scopes stay on the thread that opened them.
+    _not_send: PhantomData<*const ()>,
+}
+
+/// Enters scope `label` under the current node (a no-op guard when no session records).
+#[inline]
+pub fn enter_scope(label: LabelId) -> ScopeGuard {
+    ScopeGuard {
+        live: enabled().then(|| enter(label, |_| {})),
+        _not_send: PhantomData,
+    }
+}
+
+impl Drop for ScopeGuard {
+    fn drop(&mut self) {
+        if let Some(live) = &self.live {
+            leave(live);
+        }
+    }
+}
+
+/// Times one operation until dropped; see [`op`].
+#[must_use = "the operation is timed until the guard drops"]
+pub struct OpGuard {
+    live: Option<Live>,
+    _not_send: PhantomData<*const ()>,
+}
+
+/// Records one array operation under the current node: a call, its sizes,
+/// and (when the guard drops) its time. Allocations made while the guard is
+/// alive are charged to it.
+#[inline]
+pub fn op(
+    op: &'static str,
+    dtype: &'static str,
+    elements: usize,
+    bytes_read: usize,
+    bytes_written: usize,
+) -> OpGuard {
+    OpGuard {
+        live: enabled().then(|| {
+            enter(tree::op_label(op, dtype), |s| {
+                s.elements += elements as u64;
+                s.bytes_read += bytes_read as u64;
+                s.bytes_written += bytes_written as u64;
+            })
+        }),
+        _not_send: PhantomData,
+    }
+}
+
+impl Drop for OpGuard {
+    fn drop(&mut self) {
+        if let Some(live) = &self.live {
+            leave(live);
+        }
+    }
+}
+
+/// What happened to a buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AllocKind {
+    /// A new block.
+    Alloc,
+    /// A block given back.
+    Free,
+    /// A block grown from `old` bytes; `copied` bytes moved (0 if it grew in place).
+    Grow { old: u64, copied: u64 },
+}
+
+/// Reports a buffer allocator event, charged to the current node.
+#[inline]
+pub fn alloc_event(kind: AllocKind, bytes: usize, _allocator: &'static str) {
+    if !enabled() {
+        return;
+    }
+    let bytes = bytes as u64;
+    let delta = match kind {
+        AllocKind::Alloc => bytes as i64,
+        AllocKind::Free => -(bytes as i64),
+        AllocKind::Grow { old, .. } => bytes as i64 - old as i64,
+    };
+    let live = LIVE_BYTES.fetch_add(delta, Ordering::Relaxed) + delta;
+    PEAK_BYTES.fetch_max(live, Ordering::Relaxed);
+    records::update(epoch(), current(), |s| match kind {
+        AllocKind::Alloc => {
+            s.allocations += 1;
+            s.bytes_allocated += bytes;
+        }
+        AllocKind::Free => {
+            s.frees += 1;
+            s.bytes_freed += bytes;
+        }
+        AllocKind::Grow { old, copied } => {
+            s.reallocations += 1;
+            s.bytes_allocated += bytes.saturating_sub(old);
+            s.bytes_copied += copied;
+        }
+    });
+}
+
+/// The current node, captured to carry into work on other threads (rayon
+/// tasks, spawned threads), so that what they do lands under the scope that
+/// handed it over.
+///
+/// ```
+/// let ctx = ndprof::trace::Context::capture();
+/// std::thread::scope(|s| {
+///     s.spawn(|| ctx.run(|| { /* ops here count under the caller's scope */ }));
+/// });
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Context(NodeId);
+
+impl Context {
+    /// The calling thread's current node.
+    pub fn capture() -> Context {
+        Context(current())
+    }
+
+    /// Runs `f` on this thread as if inside the captured node.
+    pub fn run<R>(self, f: impl FnOnce() -> R) -> R {
+        if !enabled() {
+            return f();
+        }
+        let prev = set_current(self.0);
+        struct Restore(NodeId);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                set_current(self.0);
+            }
+        }
+        let _restore = Restore(prev);
+        f()
+    }
+}

@@ -1,0 +1,123 @@
+//! The call tree: interned labels (scope names, `op[dtype]`) and nodes
+//! (a label under a parent node). Node 0 is the root. Lookups go through a
+//! per-thread cache; the global table is locked only on a thread's first
+//! visit to a (parent, label) pair.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// A node of the call tree: a path of scopes and ops from the root.
+pub type NodeId = u32;
+/// An interned label.
+pub type LabelId = u32;
+/// The root node (no scope).
+pub const ROOT: NodeId = 0;
+
+/// Whether a label names a `profile!` scope or an array operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LabelKind {
+    Scope,
+    Op,
+}
+
+/// A scope name, or an op name with the dtype it computed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Label {
+    pub name: &'static str,
+    /// Empty for scopes.
+    pub dtype: &'static str,
+    pub kind: LabelKind,
+}
+
+struct Tree {
+    labels: Vec<Label>,
+    label_index: HashMap<Label, LabelId>,
+    /// (parent, label) per node.
+    nodes: Vec<(NodeId, LabelId)>,
+    node_index: HashMap<(NodeId, LabelId), NodeId>,
+}
+
+static TREE: Mutex<Option<Tree>> = Mutex::new(None);
+
+fn with_tree<R>(f: impl FnOnce(&mut Tree) -> R) -> R {
+    let mut guard = TREE.lock().unwrap_or_else(|e| e.into_inner());
+    let tree = guard.get_or_insert_with(|| {
+        let root = Label {
+            name: "all",
+            dtype: "",
+            kind: LabelKind::Scope,
+        };
+        Tree {
+            labels: vec![root],
+            label_index: HashMap::from([(root, 0)]),
+            nodes: vec![(ROOT, 0)],
+            node_index: HashMap::new(),
+        }
+    });
+    f(tree)
+}
+
+/// Interns a label.
+pub fn intern(label: Label) -> LabelId {
+    with_tree(|t| {
+        if let Some(&id) = t.label_index.get(&label) {
+            return id;
+        }
+        let id = t.labels.len() as LabelId;
+        t.labels.push(label);
+        t.label_index.insert(label, id);
+        id
+    })
+}
+
+thread_local! {
+    static CHILDREN: RefCell<HashMap<(NodeId, LabelId), NodeId>> = RefCell::new(HashMap::new());
+    static OP_LABELS: RefCell<HashMap<(usize, usize), LabelId>> = RefCell::new(HashMap::new());
+}
+
+/// The node for `label` under `parent`.
+pub fn child(parent: NodeId, label: LabelId) -> NodeId {
+    let cached = CHILDREN
+        .try_with(|c| c.borrow().get(&(parent, label)).copied())
+        .ok()
+        .flatten();
+    if let Some(n) = cached {
+        return n;
+    }
+    let node = with_tree(|t| {
+        if let Some(&n) = t.node_index.get(&(parent, label)) {
+            return n;
+        }
+        let n = t.nodes.len() as NodeId;
+        t.nodes.push((parent, label));
+        t.node_index.insert((parent, label), n);
+        n
+    });
+    let _ = CHILDREN.try_with(|c| c.borrow_mut().insert((parent, label), node));
+    node
+}
+
+/// The label of op `name` computing in `dtype` (cached per thread by address).
+pub fn op_label(name: &'static str, dtype: &'static str) -> LabelId {
+    let key = (name.as_ptr() as usize, dtype.as_ptr() as usize);
+    let cached = OP_LABELS
+        .try_with(|c| c.borrow().get(&key).copied())
+        .ok()
+        .flatten();
+    if let Some(l) = cached {
+        return l;
+    }
+    let l = intern(Label {
+        name,
+        dtype,
+        kind: LabelKind::Op,
+    });
+    let _ = OP_LABELS.try_with(|c| c.borrow_mut().insert(key, l));
+    l
+}
+
+/// The labels and the (parent, label) of every node, indexed by id.
+pub fn snapshot() -> (Vec<Label>, Vec<(NodeId, LabelId)>) {
+    with_tree(|t| (t.labels.clone(), t.nodes.clone()))
+}

@@ -23,6 +23,9 @@ pub struct Buffer {
     capacity: usize,
     dtype: DType,
     alloc: Arc<dyn BufferAllocator>,
+    /// The profiling session and call-tree node that allocated the block, if
+    /// one was recording: the profiler charges the bytes to it while they live.
+    owner: Option<(u64, crate::trace::NodeId)>,
 }
 
 // SAFETY: a Buffer owns its block exclusively (like a Vec); the elements are plain `Send + Sync`
@@ -57,12 +60,17 @@ impl Buffer {
         } else {
             alloc.allocate(bytes, zeroed)?
         };
+        let owner = crate::trace::buffer_owner().filter(|_| bytes > 0);
+        if let Some(o) = owner {
+            crate::trace::buffer_held(o, bytes as i64);
+        }
         Ok(Buffer {
             ptr,
             len,
             capacity,
             dtype,
             alloc,
+            owner,
         })
     }
 
@@ -221,7 +229,9 @@ impl Buffer {
         let new_bytes = byte_size(self.dtype, new_cap)?;
         let old_bytes = self.capacity * self.dtype.size();
         self.ptr = if old_bytes == 0 {
-            self.alloc.allocate(new_bytes, false)?
+            let p = self.alloc.allocate(new_bytes, false)?;
+            self.owner = crate::trace::buffer_owner();
+            p
         } else {
             // SAFETY: `ptr` came from `alloc` for `old_bytes`; `len * size <= old_bytes < new_bytes`.
             unsafe {
@@ -230,6 +240,9 @@ impl Buffer {
             }
         };
         self.capacity = new_cap;
+        if let Some(o) = self.owner {
+            crate::trace::buffer_held(o, (new_bytes - old_bytes) as i64);
+        }
         Ok(())
     }
 
@@ -252,6 +265,9 @@ impl Drop for Buffer {
         if bytes > 0 {
             // SAFETY: the block came from `alloc` for exactly `bytes` bytes and is dropped once.
             unsafe { self.alloc.deallocate(self.ptr, bytes) };
+            if let Some(o) = self.owner {
+                crate::trace::buffer_held(o, -(bytes as i64));
+            }
         }
     }
 }

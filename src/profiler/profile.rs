@@ -1,6 +1,6 @@
 //! [`Profile`]: what a session recorded, as one [`Record`] per call-tree node.
 
-use crate::trace::{self, LabelKind, NodeStats, Stamp, ROOT};
+use crate::trace::{self, Drained, LabelKind, NodeStats, Stamp, ROOT};
 
 /// Where the heap figures come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +55,7 @@ pub struct Profile {
     records: Vec<Record>,
     wall_ns: f64,
     peak_buffer_bytes: u64,
+    peak_holders: Vec<(Vec<String>, u64)>,
     heap: Option<HeapSource>,
     labels: Vec<(String, String)>,
 }
@@ -80,13 +81,13 @@ pub fn escape_frame(name: &str) -> String {
 
 impl Profile {
     pub(crate) fn build(
-        stats: Vec<NodeStats>,
+        drained: Drained,
         start: Stamp,
         end: Stamp,
-        peak_buffer_bytes: u64,
         heap: Option<HeapSource>,
         labels: Vec<(String, String)>,
     ) -> Profile {
+        let stats = drained.stats;
         let (label_table, nodes) = trace::snapshot();
         let ns = trace::ns_per_tick(start, end);
         let n = stats.len().min(nodes.len());
@@ -104,18 +105,22 @@ impl Profile {
                 LabelKind::Op => format!("{}[{}]", l.name, l.dtype),
             }
         };
+        let path_of = |id: usize| {
+            let mut path = Vec::new();
+            let mut p = id;
+            while p != ROOT as usize && p < nodes.len() {
+                path.push(frame(p));
+                p = nodes[p].0 as usize;
+            }
+            path.reverse();
+            path
+        };
         let mut records = Vec::new();
         for (id, s) in stats.iter().enumerate().take(n).skip(1) {
             if *s == NodeStats::default() {
                 continue;
             }
-            let mut path = vec![frame(id)];
-            let mut p = nodes[id].0 as usize;
-            while p != ROOT as usize {
-                path.push(frame(p));
-                p = nodes[p].0 as usize;
-            }
-            path.reverse();
+            let path = path_of(id);
             let l = label_table[nodes[id].1 as usize];
             records.push(Record {
                 path,
@@ -139,7 +144,12 @@ impl Profile {
         Profile {
             records,
             wall_ns: end.instant.duration_since(start.instant).as_nanos() as f64,
-            peak_buffer_bytes,
+            peak_buffer_bytes: drained.peak_bytes,
+            peak_holders: drained
+                .peak_owners
+                .iter()
+                .map(|&(node, bytes)| (path_of(node as usize), bytes))
+                .collect(),
             heap,
             labels,
         }
@@ -162,10 +172,17 @@ impl Profile {
         self.wall_ns
     }
 
-    /// The most buffer bytes live at once during the session (exact: every
-    /// buffer allocation and free updates one counter).
+    /// The most buffer bytes live at once during the session, counting buffers
+    /// allocated while it ran (exact: every allocation, growth and free of such
+    /// a buffer updates one counter).
     pub fn peak_buffer_bytes(&self) -> u64 {
         self.peak_buffer_bytes
+    }
+
+    /// Who held the buffer bytes at the peak: the call path that allocated
+    /// them (empty for top level) and how many bytes, largest first.
+    pub fn peak_holders(&self) -> &[(Vec<String>, u64)] {
+        &self.peak_holders
     }
 
     /// Where the heap figures come from, if the heap report was asked for.

@@ -84,7 +84,7 @@ impl Session {
         SessionBuilder::default()
     }
 
-    fn stop(&mut self) -> (Vec<trace::NodeStats>, u64) {
+    fn stop(&mut self) -> trace::Drained {
         trace::stop_recording();
         let drained = trace::drain(self.epoch);
         ACTIVE.store(false, Ordering::Release);
@@ -98,13 +98,12 @@ impl Session {
     /// None today; the `Result` leaves room for CPU-profile collection.
     pub fn finish(mut self) -> Result<Profile> {
         let end = Stamp::now();
-        let (stats, peak) = self.stop();
+        let drained = self.stop();
         let heap = self.builder.heap.then_some(HeapSource::Buffers);
         Ok(Profile::build(
-            stats,
+            drained,
             self.start,
             end,
-            peak,
             heap,
             std::mem::take(&mut self.builder.labels),
         ))

@@ -2,9 +2,12 @@
 //! [`io::atomic_write`](crate::io::atomic_write).
 
 pub mod folded;
+pub mod json;
+pub mod svg;
 pub mod text;
 
 pub use folded::{folded, Metric};
+pub use json::Report;
 pub use text::table;
 
 use crate::error::Result;
@@ -28,6 +31,62 @@ impl Profile {
     /// [`Io`](crate::ErrorKind::Io) naming the path.
     pub fn write_folded(&self, path: impl AsRef<Path>, metric: Metric) -> Result<()> {
         write_text(path.as_ref(), &self.folded(metric))
+    }
+
+    /// The JSON report.
+    pub fn report(&self) -> Report {
+        Report::from_profile(self)
+    }
+
+    /// Writes `report.json` to `path` atomically.
+    ///
+    /// # Errors
+    /// [`Io`](crate::ErrorKind::Io) naming the path.
+    pub fn write_json(&self, path: impl AsRef<Path>) -> Result<()> {
+        write_text(path.as_ref(), &self.report().to_json()?)
+    }
+
+    /// A flamegraph of `metric` (a valid "no data" SVG when nothing was counted).
+    ///
+    /// # Errors
+    /// [`Format`](crate::ErrorKind::Format) if rendering fails.
+    pub fn flamegraph_svg(&self, metric: Metric) -> Result<String> {
+        let title = match metric {
+            Metric::Time => "ndprof: wall time by scope and op",
+            Metric::Bytes => "ndprof: bytes allocated by scope and op",
+            Metric::Allocations => "ndprof: allocations by scope and op",
+        };
+        svg::flamegraph(&self.folded(metric), title, metric.unit())
+    }
+
+    /// Writes a flamegraph of `metric` to `path` atomically.
+    ///
+    /// # Errors
+    /// As [`flamegraph_svg`](Self::flamegraph_svg), and [`Io`](crate::ErrorKind::Io).
+    pub fn write_svg(&self, path: impl AsRef<Path>, metric: Metric) -> Result<()> {
+        write_text(path.as_ref(), &self.flamegraph_svg(metric)?)
+    }
+
+    /// Writes every output into `dir` (created if missing): `time.svg`,
+    /// `heap.svg` (bytes), `allocs.svg`, the matching `.folded` files,
+    /// `report.json` and `ops.txt`. Each file is written atomically.
+    ///
+    /// # Errors
+    /// [`Io`](crate::ErrorKind::Io) naming the path that failed (for example a `dir`
+    /// whose parent is a regular file).
+    pub fn write_all(&self, dir: impl AsRef<Path>) -> Result<()> {
+        let dir = dir.as_ref();
+        std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, e))?;
+        for (metric, stem) in [
+            (Metric::Time, "time"),
+            (Metric::Bytes, "heap"),
+            (Metric::Allocations, "allocs"),
+        ] {
+            self.write_folded(dir.join(format!("{stem}.folded")), metric)?;
+            self.write_svg(dir.join(format!("{stem}.svg")), metric)?;
+        }
+        self.write_json(dir.join("report.json"))?;
+        self.write_table(dir.join("ops.txt"))
     }
 
     /// Writes the table to `path` atomically.

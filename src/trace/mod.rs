@@ -9,6 +9,7 @@
 //! so the lower layers report without knowing who listens.
 
 mod clock;
+mod held;
 mod records;
 mod tree;
 
@@ -18,12 +19,10 @@ pub use tree::{snapshot, Label, LabelId, LabelKind, NodeId, ROOT};
 
 use std::cell::Cell;
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
 static EPOCH: AtomicU64 = AtomicU64::new(0);
-static LIVE_BYTES: AtomicI64 = AtomicI64::new(0);
-static PEAK_BYTES: AtomicI64 = AtomicI64::new(0);
 
 thread_local! {
     static CURRENT: Cell<NodeId> = const { Cell::new(ROOT) };
@@ -53,8 +52,7 @@ fn epoch() -> u64 {
 /// calls this; it does not check for a concurrent session.
 pub fn start_recording() -> u64 {
     let e = EPOCH.fetch_add(1, Ordering::AcqRel) + 1;
-    LIVE_BYTES.store(0, Ordering::Relaxed);
-    PEAK_BYTES.store(0, Ordering::Relaxed);
+    held::reset(e);
     ENABLED.store(true, Ordering::Release);
     e
 }
@@ -64,11 +62,37 @@ pub fn stop_recording() {
     ENABLED.store(false, Ordering::Release);
 }
 
-/// What a session recorded: stats per node, and the peak of live buffer bytes
-/// (allocated minus freed through buffer allocators since the session began).
-pub fn drain(epoch: u64) -> (Vec<NodeStats>, u64) {
+/// What a session recorded.
+pub struct Drained {
+    /// Stats per node id.
+    pub stats: Vec<NodeStats>,
+    /// The most buffer bytes live at once among buffers allocated during the session.
+    pub peak_bytes: u64,
+    /// The nodes that had allocated those bytes, with their share, largest first.
+    pub peak_owners: Vec<(NodeId, u64)>,
+}
+
+/// Collects what session `epoch` recorded, from every thread.
+pub fn drain(epoch: u64) -> Drained {
     let stats = records::drain(epoch);
-    (stats, PEAK_BYTES.load(Ordering::Relaxed).max(0) as u64)
+    let (peak_bytes, peak_owners) = held::peak(epoch);
+    Drained {
+        stats,
+        peak_bytes,
+        peak_owners,
+    }
+}
+
+/// The owner to remember in a new buffer: (session epoch, current node), or
+/// `None` when no session records.
+#[inline]
+pub fn buffer_owner() -> Option<(u64, NodeId)> {
+    enabled().then(|| (epoch(), current()))
+}
+
+/// A buffer owned by `owner` grew (`delta > 0`) or was freed (`delta < 0`).
+pub fn buffer_held(owner: (u64, NodeId), delta: i64) {
+    held::update(owner.0, owner.1, delta);
 }
 
 /// Registers a scope name (once per call site; see `profile!`).
@@ -190,13 +214,6 @@ pub fn alloc_event(kind: AllocKind, bytes: usize, _allocator: &'static str) {
         return;
     }
     let bytes = bytes as u64;
-    let delta = match kind {
-        AllocKind::Alloc => bytes as i64,
-        AllocKind::Free => -(bytes as i64),
-        AllocKind::Grow { old, .. } => bytes as i64 - old as i64,
-    };
-    let live = LIVE_BYTES.fetch_add(delta, Ordering::Relaxed) + delta;
-    PEAK_BYTES.fetch_max(live, Ordering::Relaxed);
     records::update(epoch(), current(), |s| match kind {
         AllocKind::Alloc => {
             s.allocations += 1;

@@ -1,0 +1,79 @@
+//! Flamegraph SVGs rendered by inferno 0.12 from folded stacks, and
+//! differential flamegraphs of two folded inputs. A graph with no data is a
+//! small valid SVG that says so (inferno itself refuses empty input).
+
+use crate::error::{Error, Result};
+use inferno::flamegraph::{self, Options};
+use std::io::BufReader;
+
+fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A valid SVG holding only `title` and `message`.
+pub fn empty_svg(title: &str, message: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" standalone=\"no\"?>\n\
+         <svg version=\"1.1\" width=\"1200\" height=\"80\" xmlns=\"http://www.w3.org/2000/svg\">\n\
+         <text x=\"600\" y=\"24\" text-anchor=\"middle\" font-size=\"17\">{}</text>\n\
+         <text x=\"600\" y=\"56\" text-anchor=\"middle\" font-size=\"13\">{}</text>\n\
+         </svg>\n",
+        escape_xml(title),
+        escape_xml(message)
+    )
+}
+
+/// Renders folded lines (`a;b;c count`) as a flamegraph titled `title`,
+/// counting `count_name` (`ns`, `bytes`, `allocations`, `samples`).
+///
+/// # Errors
+/// [`Format`](crate::ErrorKind::Format) if inferno rejects the input.
+pub fn flamegraph(folded: &str, title: &str, count_name: &str) -> Result<String> {
+    if folded.lines().all(|l| l.trim().is_empty()) {
+        return Ok(empty_svg(
+            title,
+            &format!("no data: nothing was counted in {count_name}"),
+        ));
+    }
+    let mut opt = Options::default();
+    opt.title = title.to_string();
+    opt.count_name = count_name.to_string();
+    let mut out = Vec::new();
+    flamegraph::from_lines(&mut opt, folded.lines(), &mut out)
+        .map_err(|e| Error::format(format!("rendering flamegraph '{title}': {e}")))?;
+    String::from_utf8(out)
+        .map_err(|e| Error::format(format!("flamegraph '{title}' is not UTF-8: {e}")))
+}
+
+/// A differential flamegraph: the shape of `after`, colored by the change
+/// from `before` (red grew, blue shrank). Paths only in `before` are kept
+/// (as zero-width negative differences would vanish otherwise).
+///
+/// # Errors
+/// As [`flamegraph`].
+pub fn differential(before: &str, after: &str, title: &str, count_name: &str) -> Result<String> {
+    let mut diff = Vec::new();
+    inferno::differential::from_readers(
+        inferno::differential::Options::default(),
+        BufReader::new(before.as_bytes()),
+        BufReader::new(after.as_bytes()),
+        &mut diff,
+    )
+    .map_err(|e| Error::format(format!("differencing '{title}': {e}")))?;
+    let diff = String::from_utf8_lossy(&diff).into_owned();
+    if diff.lines().all(|l| l.trim().is_empty()) {
+        return Ok(empty_svg(title, "no data in either input"));
+    }
+    let mut opt = Options::default();
+    opt.title = title.to_string();
+    opt.count_name = count_name.to_string();
+    opt.negate_differentials = true;
+    let mut out = Vec::new();
+    flamegraph::from_lines(&mut opt, diff.lines(), &mut out)
+        .map_err(|e| Error::format(format!("rendering differential flamegraph '{title}': {e}")))?;
+    String::from_utf8(out)
+        .map_err(|e| Error::format(format!("flamegraph '{title}' is not UTF-8: {e}")))
+}

@@ -1,0 +1,191 @@
+//! Outputs: SVGs are well-formed XML holding the frames and totals expected,
+//! report.json round-trips and rejects newer schemas, write errors name the
+//! path. Sessions are process-wide: each test holds the profiler test lock.
+
+use ndprof::report::{json::SCHEMA, svg, Metric, Report};
+use ndprof::{profile, Array, DType, ErrorKind, Profile, Session};
+use std::path::PathBuf;
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ndprof-out-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn sample_profile() -> Profile {
+    let session = Session::builder()
+        .heap(true)
+        .label("dtype", "float64")
+        .start()
+        .unwrap();
+    let x = Array::ones(&[1000], DType::Float64).unwrap();
+    profile!("vectorized", {
+        let _ = x.square().unwrap();
+    });
+    profile!("loop", {
+        let mut out = Array::zeros(&[1000], DType::Float64).unwrap();
+        for i in 0..1000 {
+            let v = x.get(&[i]).unwrap();
+            out.set(&[i], v * v).unwrap();
+        }
+    });
+    session.finish().unwrap()
+}
+
+/// The `<title>` texts of an SVG, which inferno fills with "frame (count unit, share)".
+fn titles(svg_text: &str) -> Vec<String> {
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(svg_text, opts).expect("well-formed XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants()
+        .filter(|n| n.tag_name().name() == "title")
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn write_all_writes_every_file_and_svgs_hold_the_frames() {
+    let _l = ndprof::testing::lock();
+    let p = sample_profile();
+    let dir = tmp("all");
+    p.write_all(&dir).unwrap();
+    for f in [
+        "time.svg",
+        "heap.svg",
+        "allocs.svg",
+        "time.folded",
+        "heap.folded",
+        "allocs.folded",
+        "report.json",
+        "ops.txt",
+    ] {
+        assert!(dir.join(f).is_file(), "{f} missing");
+    }
+    let heap = titles(&std::fs::read_to_string(dir.join("heap.svg")).unwrap());
+    assert!(
+        heap.iter()
+            .any(|t| t.starts_with("vectorized;") || t.starts_with("square[float64] (8,000 bytes")),
+        "{heap:?}"
+    );
+    assert!(
+        heap.iter()
+            .any(|t| t.starts_with("zeros[float64] (8,000 bytes")),
+        "{heap:?}"
+    );
+    let allocs = titles(&std::fs::read_to_string(dir.join("allocs.svg")).unwrap());
+    assert!(
+        allocs.iter().any(|t| t.starts_with("all (3 allocations")),
+        "ones, square, zeros: {allocs:?}"
+    );
+    let time = titles(&std::fs::read_to_string(dir.join("time.svg")).unwrap());
+    assert!(
+        time.iter().any(|t| t.starts_with("get[float64] (")),
+        "{time:?}"
+    );
+    assert!(time.iter().any(|t| t.starts_with("loop (")), "{time:?}");
+    let table = std::fs::read_to_string(dir.join("ops.txt")).unwrap();
+    assert!(table.contains("loop;get[float64]"));
+    let leftovers = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".tmp-")
+        })
+        .count();
+    assert_eq!(leftovers, 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn report_json_round_trips_and_matches_the_schema() {
+    let _l = ndprof::testing::lock();
+    let p = sample_profile();
+    let dir = tmp("json");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("report.json");
+    p.write_json(&path).unwrap();
+    let back = Report::load(&path).unwrap();
+    assert_eq!(back, p.report());
+    assert_eq!(back.schema_version, 1);
+    assert_eq!(
+        back.meta.labels.get("dtype").map(String::as_str),
+        Some("float64")
+    );
+    assert_eq!(back.heap.source, "buffers");
+    assert_eq!(back.heap.allocations, 3);
+    assert_eq!(back.heap.peak_bytes, 16_000);
+    let get = back
+        .records
+        .iter()
+        .find(|r| r.path == ["loop", "get[float64]"])
+        .unwrap();
+    assert_eq!((get.kind.as_str(), get.calls), ("op", 1000));
+
+    // Every field the schema requires is present in what we write.
+    let schema: serde_json::Value = serde_json::from_str(SCHEMA).unwrap();
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let required = |v: &serde_json::Value| -> Vec<String> {
+        v["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    for key in required(&schema) {
+        assert!(written.get(&key).is_some(), "{key}");
+    }
+    for key in required(&schema["properties"]["records"]["items"]) {
+        assert!(written["records"][0].get(&key).is_some(), "records[].{key}");
+    }
+    for key in required(&schema["properties"]["heap"]) {
+        assert!(written["heap"].get(&key).is_some(), "heap.{key}");
+    }
+
+    let newer = std::fs::read_to_string(&path).unwrap().replacen(
+        "\"schema_version\": 1",
+        "\"schema_version\": 2",
+        1,
+    );
+    let e = Report::from_json(&newer).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Format);
+    assert!(e.to_string().contains("newer"), "{e}");
+    assert_eq!(
+        Report::from_json("{}").unwrap_err().kind(),
+        ErrorKind::Format
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn empty_graphs_are_valid_svgs_that_say_so() {
+    let _l = ndprof::testing::lock();
+    let p = Session::builder().start().unwrap().finish().unwrap();
+    let text = p.flamegraph_svg(Metric::Bytes).unwrap();
+    assert!(titles(&text).is_empty() && text.contains("no data"));
+    let diff = svg::differential("a;b 10\na;c 5\n", "a;b 4\na;d 7\n", "diff", "ns").unwrap();
+    let t = titles(&diff);
+    assert!(t.iter().any(|x| x.starts_with("b (")), "{t:?}");
+}
+
+#[test]
+fn an_output_dir_under_a_regular_file_is_an_io_error_naming_it() {
+    let _l = ndprof::testing::lock();
+    let p = Session::builder().start().unwrap().finish().unwrap();
+    let dir = tmp("file");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("not-a-dir");
+    std::fs::write(&file, b"x").unwrap();
+    let target = file.join("out");
+    let e = p.write_all(&target).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Io);
+    assert!(e.to_string().contains("not-a-dir"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -18,10 +18,14 @@
 //! # }
 //! ```
 
+#[cfg(feature = "cpu")]
+mod cpu;
 mod macros;
 mod profile;
 mod session;
 pub mod testing;
 
+#[cfg(feature = "cpu")]
+pub use cpu::CpuProfile;
 pub use profile::{escape_frame, HeapSource, Profile, Record};
 pub use session::{Session, SessionBuilder};

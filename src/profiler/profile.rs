@@ -58,6 +58,8 @@ pub struct Profile {
     peak_holders: Vec<(Vec<String>, u64)>,
     heap: Option<HeapSource>,
     labels: Vec<(String, String)>,
+    #[cfg(feature = "cpu")]
+    cpu: Option<super::CpuProfile>,
 }
 
 /// A frame name safe for the folded format: no `;` (the separator), no line
@@ -152,7 +154,20 @@ impl Profile {
                 .collect(),
             heap,
             labels,
+            #[cfg(feature = "cpu")]
+            cpu: None,
         }
+    }
+
+    #[cfg(feature = "cpu")]
+    pub(crate) fn set_cpu(&mut self, cpu: super::CpuProfile) {
+        self.cpu = Some(cpu);
+    }
+
+    /// The native CPU samples, if sampling was on (`cpu_hz > 0`).
+    #[cfg(feature = "cpu")]
+    pub fn cpu(&self) -> Option<&super::CpuProfile> {
+        self.cpu.as_ref()
     }
 
     /// Every node that recorded something, parents before children.

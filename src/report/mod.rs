@@ -3,6 +3,7 @@
 
 pub mod folded;
 pub mod json;
+pub mod pprof;
 pub mod svg;
 pub mod text;
 
@@ -69,7 +70,8 @@ impl Profile {
 
     /// Writes every output into `dir` (created if missing): `time.svg`,
     /// `heap.svg` (bytes), `allocs.svg`, the matching `.folded` files,
-    /// `report.json` and `ops.txt`. Each file is written atomically.
+    /// `report.json`, `ops.pb` and `ops.txt`; with CPU sampling on, also
+    /// `cpu.svg`, `cpu.folded` and `cpu.pb` (native stacks). Each file is written atomically.
     ///
     /// # Errors
     /// [`Io`](crate::ErrorKind::Io) naming the path that failed (for example a `dir`
@@ -85,8 +87,30 @@ impl Profile {
             self.write_folded(dir.join(format!("{stem}.folded")), metric)?;
             self.write_svg(dir.join(format!("{stem}.svg")), metric)?;
         }
+        #[cfg(feature = "cpu")]
+        if let Some(cpu) = self.cpu() {
+            let title = format!(
+                "ndprof: native CPU stacks ({} samples at {} Hz)",
+                cpu.samples, cpu.hz
+            );
+            write_text(
+                &dir.join("cpu.svg"),
+                &svg::flamegraph(&cpu.folded, &title, "samples")?,
+            )?;
+            write_text(&dir.join("cpu.folded"), &cpu.folded)?;
+            write_bytes(&dir.join("cpu.pb"), &cpu.pprof)?;
+        }
         self.write_json(dir.join("report.json"))?;
+        self.write_ops_pb(dir.join("ops.pb"))?;
         self.write_table(dir.join("ops.txt"))
+    }
+
+    /// Writes `ops.pb` (pprof protobuf of the op records) to `path` atomically.
+    ///
+    /// # Errors
+    /// [`Io`](crate::ErrorKind::Io) naming the path.
+    pub fn write_ops_pb(&self, path: impl AsRef<Path>) -> Result<()> {
+        write_bytes(path.as_ref(), &pprof::encode(self))
     }
 
     /// Writes the table to `path` atomically.
@@ -99,8 +123,11 @@ impl Profile {
 }
 
 fn write_text(path: &Path, text: &str) -> Result<()> {
+    write_bytes(path, text.as_bytes())
+}
+
+fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     crate::io::atomic_write(path, |w| {
-        w.write_all(text.as_bytes())
-            .map_err(|e| crate::Error::io(path, e))
+        w.write_all(bytes).map_err(|e| crate::Error::io(path, e))
     })
 }

@@ -109,27 +109,35 @@ struct Live {
     node: NodeId,
     prev: NodeId,
     start: u64,
+    sizes: [u64; 3],
 }
 
-fn enter(label: LabelId, f: impl FnOnce(&mut NodeStats)) -> Live {
+/// Enters `label` under the current node. Nothing is written to the records
+/// until `leave`, which does it in one update.
+#[inline]
+fn enter(label: LabelId, sizes: [u64; 3]) -> Live {
     let epoch = epoch();
     let node = tree::child(current(), label);
     let prev = set_current(node);
-    records::update(epoch, node, |s| {
-        s.calls += 1;
-        f(s);
-    });
     Live {
         epoch,
         node,
         prev,
         start: now_ticks(),
+        sizes,
     }
 }
 
+#[inline]
 fn leave(live: &Live) {
     let ticks = now_ticks().wrapping_sub(live.start);
-    records::update(live.epoch, live.node, |s| s.ticks += ticks);
+    records::update(live.epoch, live.node, |s| {
+        s.calls += 1;
+        s.ticks += ticks;
+        s.elements += live.sizes[0];
+        s.bytes_read += live.sizes[1];
+        s.bytes_written += live.sizes[2];
+    });
     set_current(live.prev);
 }
 
@@ -145,7 +153,7 @@ pub struct ScopeGuard {
 #[inline]
 pub fn enter_scope(label: LabelId) -> ScopeGuard {
     ScopeGuard {
-        live: enabled().then(|| enter(label, |_| {})),
+        live: enabled().then(|| enter(label, [0; 3])),
         _not_send: PhantomData,
     }
 }
@@ -178,11 +186,10 @@ pub fn op(
 ) -> OpGuard {
     OpGuard {
         live: enabled().then(|| {
-            enter(tree::op_label(op, dtype), |s| {
-                s.elements += elements as u64;
-                s.bytes_read += bytes_read as u64;
-                s.bytes_written += bytes_written as u64;
-            })
+            enter(
+                tree::op_label(op, dtype),
+                [elements as u64, bytes_read as u64, bytes_written as u64],
+            )
         }),
         _not_send: PhantomData,
     }

@@ -3,7 +3,7 @@
 //! per-thread cache; the global table is locked only on a thread's first
 //! visit to a (parent, label) pair.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -74,10 +74,30 @@ pub fn intern(label: Label) -> LabelId {
 thread_local! {
     static CHILDREN: RefCell<HashMap<(NodeId, LabelId), NodeId>> = RefCell::new(HashMap::new());
     static OP_LABELS: RefCell<HashMap<(usize, usize), LabelId>> = RefCell::new(HashMap::new());
+    /// The last (parent, label) -> node lookups: loops repeat the same few.
+    static LAST_CHILD: Cell<[(NodeId, LabelId, NodeId); 2]> = const { Cell::new([(u32::MAX, 0, 0); 2]) };
+    static LAST_OP: Cell<[(usize, usize, LabelId); 2]> = const { Cell::new([(0, 0, 0); 2]) };
 }
 
 /// The node for `label` under `parent`.
+#[inline]
 pub fn child(parent: NodeId, label: LabelId) -> NodeId {
+    if let Ok(last) = LAST_CHILD.try_with(Cell::get) {
+        for (p, l, n) in last {
+            if p == parent && l == label {
+                return n;
+            }
+        }
+    }
+    let node = child_slow(parent, label);
+    let _ = LAST_CHILD.try_with(|c| {
+        let [a, _] = c.get();
+        c.set([(parent, label, node), a]);
+    });
+    node
+}
+
+fn child_slow(parent: NodeId, label: LabelId) -> NodeId {
     let cached = CHILDREN
         .try_with(|c| c.borrow().get(&(parent, label)).copied())
         .ok()
@@ -99,8 +119,25 @@ pub fn child(parent: NodeId, label: LabelId) -> NodeId {
 }
 
 /// The label of op `name` computing in `dtype` (cached per thread by address).
+#[inline]
 pub fn op_label(name: &'static str, dtype: &'static str) -> LabelId {
     let key = (name.as_ptr() as usize, dtype.as_ptr() as usize);
+    if let Ok(last) = LAST_OP.try_with(Cell::get) {
+        for (a, b, l) in last {
+            if (a, b) == key {
+                return l;
+            }
+        }
+    }
+    let l = op_label_slow(name, dtype, key);
+    let _ = LAST_OP.try_with(|c| {
+        let [a, _] = c.get();
+        c.set([(key.0, key.1, l), a]);
+    });
+    l
+}
+
+fn op_label_slow(name: &'static str, dtype: &'static str, key: (usize, usize)) -> LabelId {
     let cached = OP_LABELS
         .try_with(|c| c.borrow().get(&key).copied())
         .ok()

@@ -32,12 +32,14 @@ mod os;
 mod pool;
 mod stats;
 mod system;
+mod tracking;
 
 pub use mi::MimallocAllocator;
 pub use os::{machine_memory, BUFFER_ALIGN, LARGE_BLOCK};
 pub use pool::PoolAllocator;
 pub use stats::{AllocStats, Counters};
 pub use system::SystemAllocator;
+pub use tracking::Tracking;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::trace::{self, AllocKind};

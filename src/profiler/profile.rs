@@ -6,8 +6,12 @@ use crate::trace::{self, Drained, LabelKind, NodeStats, Stamp, ROOT};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HeapSource {
     /// Allocations through ndprof's buffer allocators only (array memory);
-    /// plain `Vec`s and other heap use of the program are not counted.
+    /// plain `Vec`s and other heap use of the program are not counted. The
+    /// fallback when `alloc::Tracking` is not the global allocator.
     Buffers,
+    /// Buffers plus every other heap allocation of the program, through
+    /// `alloc::Tracking` as the global allocator.
+    Global,
 }
 
 impl HeapSource {
@@ -15,6 +19,7 @@ impl HeapSource {
     pub fn name(self) -> &'static str {
         match self {
             HeapSource::Buffers => "buffers",
+            HeapSource::Global => "global",
         }
     }
 }
@@ -47,6 +52,13 @@ pub struct Record {
     pub bytes_allocated: u64,
     pub bytes_freed: u64,
     pub bytes_copied: u64,
+    /// Heap allocations outside ndprof's buffers (plain `Vec`s, strings, ...)
+    /// made here; only with `alloc::Tracking` as the global allocator.
+    pub heap_allocations: u64,
+    pub heap_bytes: u64,
+    /// Frees of heap blocks allocated here (on any thread).
+    pub heap_frees: u64,
+    pub heap_bytes_freed: u64,
 }
 
 /// What a session recorded.
@@ -55,6 +67,7 @@ pub struct Profile {
     records: Vec<Record>,
     wall_ns: f64,
     peak_buffer_bytes: u64,
+    heap_peak_bytes: u64,
     peak_holders: Vec<(Vec<String>, u64)>,
     heap: Option<HeapSource>,
     labels: Vec<(String, String)>,
@@ -141,12 +154,17 @@ impl Profile {
                 bytes_allocated: s.bytes_allocated,
                 bytes_freed: s.bytes_freed,
                 bytes_copied: s.bytes_copied,
+                heap_allocations: s.heap_allocations,
+                heap_bytes: s.heap_bytes,
+                heap_frees: s.heap_frees,
+                heap_bytes_freed: s.heap_bytes_freed,
             });
         }
         Profile {
             records,
             wall_ns: end.instant.duration_since(start.instant).as_nanos() as f64,
             peak_buffer_bytes: drained.peak_bytes,
+            heap_peak_bytes: drained.heap_peak_bytes,
             peak_holders: drained
                 .peak_owners
                 .iter()
@@ -192,6 +210,16 @@ impl Profile {
     /// a buffer updates one counter).
     pub fn peak_buffer_bytes(&self) -> u64 {
         self.peak_buffer_bytes
+    }
+
+    /// The heap peak the report shows: buffers and the rest of the heap
+    /// together with `alloc::Tracking` (low by at most 64 KiB per thread),
+    /// else the exact buffer peak.
+    pub fn peak_bytes(&self) -> u64 {
+        match self.heap {
+            Some(HeapSource::Global) => self.heap_peak_bytes.max(self.peak_buffer_bytes),
+            _ => self.peak_buffer_bytes,
+        }
     }
 
     /// Who held the buffer bytes at the peak: the call path that allocated

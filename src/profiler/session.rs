@@ -36,10 +36,10 @@ impl SessionBuilder {
         self
     }
 
-    /// Whether to report the heap. Whole-program tracking needs
-    /// `alloc::Tracking` as the global allocator, which is not in ndprof yet:
-    /// until then the heap report is buffer-level (allocations made through
-    /// ndprof's buffer allocators), and says so in its `source`.
+    /// Whether to report the heap. Whole-program counting needs
+    /// [`alloc::Tracking`](crate::alloc::Tracking) as the global allocator;
+    /// without it the heap report falls back to ndprof's buffers only and
+    /// says so (`source: "buffers"` instead of `"global"`).
     pub fn heap(mut self, on: bool) -> Self {
         self.heap = on;
         self
@@ -135,7 +135,13 @@ impl Session {
     pub fn finish(mut self) -> Result<Profile> {
         let end = Stamp::now();
         let drained = self.stop();
-        let heap = self.builder.heap.then_some(HeapSource::Buffers);
+        let heap = self.builder.heap.then(|| {
+            if trace::heap::installed() {
+                HeapSource::Global
+            } else {
+                HeapSource::Buffers
+            }
+        });
         #[allow(unused_mut)]
         let mut profile = Profile::build(
             drained,

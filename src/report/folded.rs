@@ -8,9 +8,10 @@ use crate::profiler::Profile;
 pub enum Metric {
     /// Self wall time in nanoseconds.
     Time,
-    /// Bytes allocated (buffer allocations and growth).
+    /// Bytes allocated: buffer allocations and growth, plus other heap
+    /// allocations when `alloc::Tracking` is the global allocator.
     Bytes,
-    /// Allocations and reallocations.
+    /// Allocations and reallocations, counted the same way.
     Allocations,
 }
 
@@ -33,8 +34,8 @@ pub fn folded(profile: &Profile, metric: Metric) -> String {
     for r in profile.records() {
         let count = match metric {
             Metric::Time => r.self_ns.round() as u64,
-            Metric::Bytes => r.bytes_allocated,
-            Metric::Allocations => r.allocations + r.reallocations,
+            Metric::Bytes => r.bytes_allocated + r.heap_bytes,
+            Metric::Allocations => r.allocations + r.reallocations + r.heap_allocations,
         };
         if count > 0 {
             out.push_str(&r.path.join(";"));

@@ -67,12 +67,17 @@ pub struct JsonRecord {
     pub bytes_allocated: u64,
     pub bytes_freed: u64,
     pub bytes_copied: u64,
+    pub heap_allocations: u64,
+    pub heap_bytes: u64,
+    pub heap_frees: u64,
+    pub heap_bytes_freed: u64,
 }
 
 /// The heap summary.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Heap {
-    /// What was counted: `buffers` (ndprof's array buffers only).
+    /// What was counted: `buffers` (ndprof's array buffers only) or `global`
+    /// (every heap allocation, through `alloc::Tracking`).
     pub source: String,
     pub peak_bytes: u64,
     pub total_bytes: u64,
@@ -124,15 +129,19 @@ impl Report {
                 bytes_allocated: r.bytes_allocated,
                 bytes_freed: r.bytes_freed,
                 bytes_copied: r.bytes_copied,
+                heap_allocations: r.heap_allocations,
+                heap_bytes: r.heap_bytes,
+                heap_frees: r.heap_frees,
+                heap_bytes_freed: r.heap_bytes_freed,
             })
             .collect();
         let sum = |f: fn(&JsonRecord) -> u64| records.iter().map(f).sum::<u64>();
         let heap = Heap {
             source: p.heap_source().map_or("buffers", |h| h.name()).to_string(),
-            peak_bytes: p.peak_buffer_bytes(),
-            total_bytes: sum(|r| r.bytes_allocated),
-            allocations: sum(|r| r.allocations),
-            frees: sum(|r| r.frees),
+            peak_bytes: p.peak_bytes(),
+            total_bytes: sum(|r| r.bytes_allocated + r.heap_bytes),
+            allocations: sum(|r| r.allocations + r.heap_allocations),
+            frees: sum(|r| r.frees + r.heap_frees),
             reallocations: sum(|r| r.reallocations),
             copied_bytes: sum(|r| r.bytes_copied),
             peak_contributors: p

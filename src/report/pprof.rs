@@ -90,8 +90,8 @@ pub fn encode(profile: &Profile) -> Vec<u8> {
     for r in profile.records() {
         let values = [
             r.self_ns.round() as u64,
-            r.bytes_allocated,
-            r.allocations + r.reallocations,
+            r.bytes_allocated + r.heap_bytes,
+            r.allocations + r.reallocations + r.heap_allocations,
         ];
         if values.iter().all(|&v| v == 0) {
             continue;

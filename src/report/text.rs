@@ -38,8 +38,8 @@ pub fn table(profile: &Profile) -> String {
             r.total_ns / 1e3 / r.calls.max(1) as f64,
             r.elements,
             gbps,
-            human_bytes(r.bytes_allocated),
-            r.allocations + r.reallocations,
+            human_bytes(r.bytes_allocated + r.heap_bytes),
+            r.allocations + r.reallocations + r.heap_allocations,
             r.path.join(";")
         );
     }

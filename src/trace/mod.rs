@@ -9,6 +9,7 @@
 //! so the lower layers report without knowing who listens.
 
 mod clock;
+pub mod heap;
 mod held;
 mod records;
 mod tree;
@@ -53,6 +54,7 @@ fn epoch() -> u64 {
 pub fn start_recording() -> u64 {
     let e = EPOCH.fetch_add(1, Ordering::AcqRel) + 1;
     held::reset(e);
+    heap::reset();
     ENABLED.store(true, Ordering::Release);
     e
 }
@@ -70,6 +72,9 @@ pub struct Drained {
     pub peak_bytes: u64,
     /// The nodes that had allocated those bytes, with their share, largest first.
     pub peak_owners: Vec<(NodeId, u64)>,
+    /// With `alloc::Tracking`: the most bytes live at once, buffers and the
+    /// rest of the heap together, low by at most `heap::FLUSH_BYTES` per thread.
+    pub heap_peak_bytes: u64,
 }
 
 /// Collects what session `epoch` recorded, from every thread.
@@ -80,6 +85,7 @@ pub fn drain(epoch: u64) -> Drained {
         stats,
         peak_bytes,
         peak_owners,
+        heap_peak_bytes: heap::peak(),
     }
 }
 
@@ -93,6 +99,9 @@ pub fn buffer_owner() -> Option<(u64, NodeId)> {
 /// A buffer owned by `owner` grew (`delta > 0`) or was freed (`delta < 0`).
 pub fn buffer_held(owner: (u64, NodeId), delta: i64) {
     held::update(owner.0, owner.1, delta);
+    if heap::installed() && owner.0 == epoch() {
+        heap::add_live(delta);
+    }
 }
 
 /// Registers a scope name (once per call site; see `profile!`).

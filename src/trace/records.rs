@@ -24,6 +24,13 @@ pub struct NodeStats {
     pub bytes_allocated: u64,
     pub bytes_freed: u64,
     pub bytes_copied: u64,
+    /// Whole-program heap events (through `alloc::Tracking`) charged here:
+    /// allocations made here, and frees of blocks allocated here wherever
+    /// they happened.
+    pub heap_allocations: u64,
+    pub heap_bytes: u64,
+    pub heap_frees: u64,
+    pub heap_bytes_freed: u64,
 }
 
 impl NodeStats {
@@ -39,6 +46,10 @@ impl NodeStats {
         self.bytes_allocated += o.bytes_allocated;
         self.bytes_freed += o.bytes_freed;
         self.bytes_copied += o.bytes_copied;
+        self.heap_allocations += o.heap_allocations;
+        self.heap_bytes += o.heap_bytes;
+        self.heap_frees += o.heap_frees;
+        self.heap_bytes_freed += o.heap_bytes_freed;
     }
 }
 

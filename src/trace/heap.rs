@@ -1,0 +1,109 @@
+//! Whole-program heap counting for `alloc::Tracking`: called from inside the
+//! global allocator, so nothing here may allocate while counting (a
+//! re-entrancy flag lets the allocations of the counting itself through
+//! uncounted) and the shared peak counter is touched only when a thread's
+//! pending delta reaches [`FLUSH_BYTES`].
+
+use super::tree::NodeId;
+use super::{current, enabled, epoch, records};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+
+/// A thread's live-byte changes reach the shared counter in steps of at
+/// least this many bytes, so the global peak is low by at most this much
+/// per allocating thread.
+pub const FLUSH_BYTES: i64 = 64 << 10;
+
+static INSTALLED: AtomicBool = AtomicBool::new(false);
+static LIVE: AtomicI64 = AtomicI64::new(0);
+static PEAK: AtomicI64 = AtomicI64::new(0);
+
+thread_local! {
+    static BUSY: Cell<bool> = const { Cell::new(false) };
+    static PENDING: Cell<i64> = const { Cell::new(0) };
+}
+
+/// Marks `alloc::Tracking` as the global allocator (it calls this).
+#[inline]
+pub fn mark_installed() {
+    if !INSTALLED.load(Ordering::Relaxed) {
+        INSTALLED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Whether `alloc::Tracking` has served an allocation in this process.
+pub fn installed() -> bool {
+    INSTALLED.load(Ordering::Relaxed)
+}
+
+pub(crate) fn reset() {
+    LIVE.store(0, Ordering::Relaxed);
+    PEAK.store(0, Ordering::Relaxed);
+}
+
+pub(crate) fn peak() -> u64 {
+    PEAK.load(Ordering::Relaxed).max(0) as u64
+}
+
+/// Adds `delta` live bytes, flushing to the shared counter in large steps.
+#[inline]
+pub(crate) fn add_live(delta: i64) {
+    let _ = PENDING.try_with(|p| {
+        let v = p.get() + delta;
+        if v.abs() >= FLUSH_BYTES {
+            let live = LIVE.fetch_add(v, Ordering::Relaxed) + v;
+            PEAK.fetch_max(live, Ordering::Relaxed);
+            p.set(0);
+        } else {
+            p.set(v);
+        }
+    });
+}
+
+/// Enters the allocator on this thread: `true` if this is the outermost
+/// entry, whose allocation belongs to the program; nested entries (the inner
+/// allocator's or the counter's own allocations) are not counted. Pair with
+/// [`leave`].
+#[inline]
+pub fn enter() -> bool {
+    BUSY.try_with(|b| !b.replace(true)).unwrap_or(false)
+}
+
+/// Leaves the allocator; `outermost` is what [`enter`] returned.
+#[inline]
+pub fn leave(outermost: bool) {
+    if outermost {
+        let _ = BUSY.try_with(|b| b.set(false));
+    }
+}
+
+/// Counts a heap allocation of `bytes` at the current node and returns the
+/// owner to store in the block's header (`(0, 0)`: not counted). Call only
+/// between an outermost [`enter`] and its [`leave`].
+#[inline]
+pub fn count_alloc(bytes: usize) -> (u64, NodeId) {
+    if !enabled() {
+        return (0, 0);
+    }
+    let (e, node) = (epoch(), current());
+    records::update(e, node, |s| {
+        s.heap_allocations += 1;
+        s.heap_bytes += bytes as u64;
+    });
+    add_live(bytes as i64);
+    (e, node)
+}
+
+/// Counts the free of a block whose header says `owner` allocated it. Call
+/// only between an outermost [`enter`] and its [`leave`].
+#[inline]
+pub fn count_free(owner: (u64, NodeId), bytes: usize) {
+    if owner.0 == 0 || !enabled() || owner.0 != epoch() {
+        return;
+    }
+    records::update(owner.0, owner.1, |s| {
+        s.heap_frees += 1;
+        s.heap_bytes_freed += bytes as u64;
+    });
+    add_live(-(bytes as i64));
+}

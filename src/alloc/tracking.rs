@@ -90,6 +90,23 @@ impl<A: GlobalAlloc> Tracking<A> {
         let Some(full) = outer(layout) else {
             return std::ptr::null_mut();
         };
+        if !crate::trace::enabled() {
+            // No session: just carry an empty header.
+            // SAFETY: `full` is non-zero-sized; the user part starts `pad` bytes in.
+            return unsafe {
+                let base = if zeroed {
+                    self.inner.alloc_zeroed(full)
+                } else {
+                    self.inner.alloc(full)
+                };
+                if base.is_null() {
+                    return base;
+                }
+                let user = base.add(pad(layout.align()));
+                write_header(user, (0, 0));
+                user
+            };
+        }
         let outermost = heap::enter();
         // SAFETY: `full` is non-zero-sized (it includes the header).
         let base = unsafe {
@@ -136,6 +153,12 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Tracking<A> {
         // SAFETY: `ptr` came from `alloc_with` with this layout, so the header and `p`
         // bytes before it belong to the block; `outer` succeeded when it was allocated.
         unsafe {
+            if !crate::trace::enabled() {
+                if let Some(full) = outer(layout) {
+                    self.inner.dealloc(ptr.sub(p), full);
+                }
+                return;
+            }
             let outermost = heap::enter();
             if outermost {
                 heap::count_free(read_header(ptr), layout.size());

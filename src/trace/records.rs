@@ -1,9 +1,17 @@
-//! Per-thread records, one slot per call-tree node, merged when a session
-//! finishes. Each thread writes only its own slot (an uncontended lock);
-//! the session's drain visits every thread's slot once.
+//! Per-thread records, one entry per call-tree node, merged when a session
+//! finishes. Each thread writes only its own table, without locks: entries
+//! are atomics that only the owning thread modifies (a load and a store, no
+//! read-modify-write), in fixed chunks that never move, so the session's
+//! drain can read them from another thread at any time. Events that race
+//! with the drain itself (an op still finishing on another thread) may be
+//! missed; nothing is ever double-counted.
 
 use super::tree::NodeId;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{
+    AtomicPtr, AtomicU64,
+    Ordering::{Acquire, Relaxed, Release},
+};
+use std::sync::Mutex;
 
 /// What happened at one call-tree node: calls and time of scopes and ops,
 /// op sizes, and buffer allocator events inside it. Counts are exact.
@@ -33,7 +41,49 @@ pub struct NodeStats {
     pub heap_bytes_freed: u64,
 }
 
+const FIELDS: usize = 15;
+
 impl NodeStats {
+    fn fields(&self) -> [u64; FIELDS] {
+        [
+            self.calls,
+            self.ticks,
+            self.elements,
+            self.bytes_read,
+            self.bytes_written,
+            self.allocations,
+            self.frees,
+            self.reallocations,
+            self.bytes_allocated,
+            self.bytes_freed,
+            self.bytes_copied,
+            self.heap_allocations,
+            self.heap_bytes,
+            self.heap_frees,
+            self.heap_bytes_freed,
+        ]
+    }
+
+    fn from_fields(f: [u64; FIELDS]) -> NodeStats {
+        NodeStats {
+            calls: f[0],
+            ticks: f[1],
+            elements: f[2],
+            bytes_read: f[3],
+            bytes_written: f[4],
+            allocations: f[5],
+            frees: f[6],
+            reallocations: f[7],
+            bytes_allocated: f[8],
+            bytes_freed: f[9],
+            bytes_copied: f[10],
+            heap_allocations: f[11],
+            heap_bytes: f[12],
+            heap_frees: f[13],
+            heap_bytes_freed: f[14],
+        }
+    }
+
     fn add(&mut self, o: &NodeStats) {
         self.calls += o.calls;
         self.ticks += o.ticks;
@@ -53,62 +103,122 @@ impl NodeStats {
     }
 }
 
-#[derive(Default)]
+/// Nodes per chunk and chunks per thread: 65,536 nodes in all; events at
+/// nodes beyond that are dropped.
+const CHUNK: usize = 256;
+const CHUNKS: usize = 256;
+
+type Entry = [AtomicU64; FIELDS];
+type Chunk = [Entry; CHUNK];
+
 struct Slot {
-    epoch: u64,
-    stats: Vec<NodeStats>,
+    epoch: AtomicU64,
+    chunks: [AtomicPtr<Chunk>; CHUNKS],
 }
 
-type Shared = Arc<Mutex<Slot>>;
-
-static SLOTS: Mutex<Vec<Shared>> = Mutex::new(Vec::new());
+static SLOTS: Mutex<Vec<&'static Slot>> = Mutex::new(Vec::new());
 
 thread_local! {
-    static MINE: Shared = {
-        let slot: Shared = Arc::default();
-        SLOTS.lock().unwrap_or_else(|e| e.into_inner()).push(slot.clone());
+    static MINE: &'static Slot = {
+        // Leaked on purpose: the drain may read a thread's table after it exits.
+        let slot: &'static Slot = Box::leak(Box::new(Slot {
+            epoch: AtomicU64::new(0),
+            chunks: [const { AtomicPtr::new(std::ptr::null_mut()) }; CHUNKS],
+        }));
+        SLOTS.lock().unwrap_or_else(|e| e.into_inner()).push(slot);
         slot
     };
 }
 
-/// Updates this thread's stats of `node` for session `epoch`.
+fn new_chunk() -> *mut Chunk {
+    let chunk: Box<Chunk> = Box::new([const { [const { AtomicU64::new(0) }; FIELDS] }; CHUNK]);
+    Box::into_raw(chunk)
+}
+
+impl Slot {
+    /// Zeroes the table for a new session (owning thread only).
+    fn clear(&self) {
+        for c in &self.chunks {
+            let p = c.load(Acquire);
+            if !p.is_null() {
+                // SAFETY: chunks are leaked boxes that live forever once published.
+                for e in unsafe { &*p } {
+                    for f in e {
+                        f.store(0, Relaxed);
+                    }
+                }
+            }
+        }
+    }
+
+    fn entry(&self, node: NodeId) -> Option<&Entry> {
+        let (c, i) = (node as usize / CHUNK, node as usize % CHUNK);
+        let slot = self.chunks.get(c)?;
+        let mut p = slot.load(Acquire);
+        if p.is_null() {
+            p = new_chunk();
+            slot.store(p, Release);
+        }
+        // SAFETY: as in `clear`.
+        Some(unsafe { &(*p)[i] })
+    }
+}
+
+/// Adds what `f` writes into a zeroed `NodeStats` to this thread's entry for
+/// `node` in session `epoch`.
 #[inline]
 pub(crate) fn update(epoch: u64, node: NodeId, f: impl FnOnce(&mut NodeStats)) {
     let _ = MINE.try_with(|slot| {
-        let mut s = slot.lock().unwrap_or_else(|e| e.into_inner());
-        if s.epoch != epoch {
-            s.epoch = epoch;
-            s.stats.clear();
+        let have = slot.epoch.load(Relaxed);
+        if have != epoch {
+            if epoch < have {
+                return; // a straggler from a finished session
+            }
+            slot.clear();
+            slot.epoch.store(epoch, Release);
         }
-        let i = node as usize;
-        if s.stats.len() <= i {
-            s.stats.resize(i + 1, NodeStats::default());
+        let mut delta = NodeStats::default();
+        f(&mut delta);
+        if let Some(entry) = slot.entry(node) {
+            for (a, d) in entry.iter().zip(delta.fields()) {
+                if d != 0 {
+                    // Only this thread writes: a load and a store suffice.
+                    a.store(a.load(Relaxed).wrapping_add(d), Relaxed);
+                }
+            }
         }
-        f(&mut s.stats[i]);
     });
 }
 
-/// Every thread's stats for session `epoch`, merged by node, and cleared.
+/// Every thread's stats for session `epoch`, merged by node.
 pub(crate) fn drain(epoch: u64) -> Vec<NodeStats> {
-    let slots: Vec<Shared> = SLOTS.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let slots: Vec<&'static Slot> = SLOTS.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let mut merged: Vec<NodeStats> = Vec::new();
     for slot in slots {
-        let mut s = slot.lock().unwrap_or_else(|e| e.into_inner());
-        if s.epoch != epoch {
+        if slot.epoch.load(Acquire) != epoch {
             continue;
         }
-        if merged.len() < s.stats.len() {
-            merged.resize(s.stats.len(), NodeStats::default());
+        for (c, chunk) in slot.chunks.iter().enumerate() {
+            let p = chunk.load(Acquire);
+            if p.is_null() {
+                continue;
+            }
+            // SAFETY: as in `Slot::clear`.
+            for (i, e) in unsafe { &*p }.iter().enumerate() {
+                let mut f = [0u64; FIELDS];
+                for (v, a) in f.iter_mut().zip(e) {
+                    *v = a.load(Relaxed);
+                }
+                if f.iter().all(|&v| v == 0) {
+                    continue;
+                }
+                let node = c * CHUNK + i;
+                if merged.len() <= node {
+                    merged.resize(node + 1, NodeStats::default());
+                }
+                merged[node].add(&NodeStats::from_fields(f));
+            }
         }
-        for (m, t) in merged.iter_mut().zip(&s.stats) {
-            m.add(t);
-        }
-        s.stats.clear();
     }
-    // Drop the slots of threads that have exited and hold nothing.
-    SLOTS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .retain(|s| Arc::strong_count(s) > 1);
     merged
 }

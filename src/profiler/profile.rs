@@ -69,6 +69,7 @@ pub struct Profile {
     peak_buffer_bytes: u64,
     heap_peak_bytes: u64,
     peak_holders: Vec<(Vec<String>, u64)>,
+    heap_peak_holders: Vec<(Vec<String>, u64)>,
     heap: Option<HeapSource>,
     labels: Vec<(String, String)>,
     #[cfg(feature = "cpu")]
@@ -170,6 +171,11 @@ impl Profile {
                 .iter()
                 .map(|&(node, bytes)| (path_of(node as usize), bytes))
                 .collect(),
+            heap_peak_holders: drained
+                .heap_peak_owners
+                .iter()
+                .map(|&(node, bytes)| (path_of(node as usize), bytes))
+                .collect(),
             heap,
             labels,
             #[cfg(feature = "cpu")]
@@ -222,10 +228,17 @@ impl Profile {
         }
     }
 
-    /// Who held the buffer bytes at the peak: the call path that allocated
-    /// them (empty for top level) and how many bytes, largest first.
+    /// Who held the bytes at the peak of [`peak_bytes`](Self::peak_bytes):
+    /// the call path that allocated them (empty for top level) and how many
+    /// bytes, largest first. With `alloc::Tracking` this covers buffers and
+    /// the rest of the heap, taken when the shared counter last set a peak.
     pub fn peak_holders(&self) -> &[(Vec<String>, u64)] {
-        &self.peak_holders
+        match self.heap {
+            Some(HeapSource::Global) if !self.heap_peak_holders.is_empty() => {
+                &self.heap_peak_holders
+            }
+            _ => &self.peak_holders,
+        }
     }
 
     /// Where the heap figures come from, if the heap report was asked for.

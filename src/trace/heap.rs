@@ -8,6 +8,7 @@ use super::tree::NodeId;
 use super::{current, enabled, epoch, records};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Mutex;
 
 /// A thread's live-byte changes reach the shared counter in steps of at
 /// least this many bytes, so the global peak is low by at most this much
@@ -17,6 +18,8 @@ pub const FLUSH_BYTES: i64 = 64 << 10;
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 static LIVE: AtomicI64 = AtomicI64::new(0);
 static PEAK: AtomicI64 = AtomicI64::new(0);
+/// Who held the bytes when the shared counter last reached a new peak.
+static AT_PEAK: Mutex<Vec<(NodeId, u64)>> = Mutex::new(Vec::new());
 
 thread_local! {
     static BUSY: Cell<bool> = const { Cell::new(false) };
@@ -39,10 +42,32 @@ pub fn installed() -> bool {
 pub(crate) fn reset() {
     LIVE.store(0, Ordering::Relaxed);
     PEAK.store(0, Ordering::Relaxed);
+    AT_PEAK.lock().unwrap_or_else(|e| e.into_inner()).clear();
 }
 
-pub(crate) fn peak() -> u64 {
-    PEAK.load(Ordering::Relaxed).max(0) as u64
+/// The peak, and who held the bytes then (largest first).
+pub(crate) fn peak() -> (u64, Vec<(NodeId, u64)>) {
+    let mut at = AT_PEAK.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    at.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    (PEAK.load(Ordering::Relaxed).max(0) as u64, at)
+}
+
+/// Records who holds the bytes at a new peak: heap blocks by the node that
+/// allocated them, plus buffers by theirs. Runs inside the allocator with
+/// its re-entrancy flag set, so its own allocations pass uncounted; it
+/// never blocks (a busy table skips the snapshot, keeping the previous one).
+fn snapshot_holders() {
+    let e = epoch();
+    let mut live = std::collections::HashMap::new();
+    records::add_heap_live(e, &mut live);
+    super::held::try_add_live(e, &mut live);
+    if let Ok(mut at) = AT_PEAK.try_lock() {
+        *at = live
+            .into_iter()
+            .filter(|&(_, b)| b > 0)
+            .map(|(n, b)| (n, b as u64))
+            .collect();
+    }
 }
 
 /// Adds `delta` live bytes, flushing to the shared counter in large steps.
@@ -51,9 +76,11 @@ pub(crate) fn add_live(delta: i64) {
     let _ = PENDING.try_with(|p| {
         let v = p.get() + delta;
         if v.abs() >= FLUSH_BYTES {
-            let live = LIVE.fetch_add(v, Ordering::Relaxed) + v;
-            PEAK.fetch_max(live, Ordering::Relaxed);
             p.set(0);
+            let live = LIVE.fetch_add(v, Ordering::Relaxed) + v;
+            if PEAK.fetch_max(live, Ordering::Relaxed) < live && enabled() {
+                snapshot_holders();
+            }
         } else {
             p.set(v);
         }

@@ -58,3 +58,16 @@ pub(crate) fn peak(epoch: u64) -> (u64, Vec<(NodeId, u64)>) {
         None => (0, Vec::new()),
     }
 }
+
+/// Adds each owner's live buffer bytes into `out`; skipped if the table is
+/// busy (never blocks: this runs inside the global allocator).
+pub(crate) fn try_add_live(epoch: u64, out: &mut HashMap<NodeId, i64>) {
+    let Ok(g) = HELD.try_lock() else {
+        return;
+    };
+    if let Some(h) = g.as_ref().filter(|h| h.epoch == epoch) {
+        for (&n, &b) in &h.by_owner {
+            *out.entry(n).or_insert(0) += b;
+        }
+    }
+}

@@ -75,17 +75,21 @@ pub struct Drained {
     /// With `alloc::Tracking`: the most bytes live at once, buffers and the
     /// rest of the heap together, low by at most `heap::FLUSH_BYTES` per thread.
     pub heap_peak_bytes: u64,
+    /// Who held them then, by allocating node, largest first.
+    pub heap_peak_owners: Vec<(NodeId, u64)>,
 }
 
 /// Collects what session `epoch` recorded, from every thread.
 pub fn drain(epoch: u64) -> Drained {
     let stats = records::drain(epoch);
     let (peak_bytes, peak_owners) = held::peak(epoch);
+    let (heap_peak_bytes, heap_peak_owners) = heap::peak();
     Drained {
         stats,
         peak_bytes,
         peak_owners,
-        heap_peak_bytes: heap::peak(),
+        heap_peak_bytes,
+        heap_peak_owners,
     }
 }
 

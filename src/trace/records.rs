@@ -222,3 +222,30 @@ pub(crate) fn drain(epoch: u64) -> Vec<NodeStats> {
     }
     merged
 }
+
+/// Live whole-program heap bytes per node (allocated there minus freed, over
+/// all threads) for session `epoch`, added into `out`. Skips the scan if the
+/// thread list is locked (a thread is registering).
+pub(crate) fn add_heap_live(epoch: u64, out: &mut std::collections::HashMap<NodeId, i64>) {
+    let Ok(slots) = SLOTS.try_lock() else {
+        return;
+    };
+    for slot in slots.iter() {
+        if slot.epoch.load(Acquire) != epoch {
+            continue;
+        }
+        for (c, chunk) in slot.chunks.iter().enumerate() {
+            let p = chunk.load(Acquire);
+            if p.is_null() {
+                continue;
+            }
+            // SAFETY: as in `Slot::clear`.
+            for (i, e) in unsafe { &*p }.iter().enumerate() {
+                let live = e[12].load(Relaxed) as i64 - e[14].load(Relaxed) as i64;
+                if live != 0 {
+                    *out.entry((c * CHUNK + i) as NodeId).or_insert(0) += live;
+                }
+            }
+        }
+    }
+}

@@ -184,3 +184,44 @@ fn profile_function_names_the_function_and_names_are_escaped() {
         );
     }
 }
+
+#[test]
+fn scalar_access_can_be_timed_one_in_n_with_exact_counts() {
+    let _l = ndprof::testing::lock();
+    let a = Array::ones(&[1600], DType::Float64).unwrap();
+    let session = Session::builder()
+        .cpu_hz(0)
+        .scalar_time_every(16)
+        .start()
+        .unwrap();
+    profile!("loop", {
+        for i in 0..1600 {
+            let _ = a.get(&[i]).unwrap();
+        }
+        let _ = a.square().unwrap();
+    });
+    let p = session.finish().unwrap();
+    let get = p.record(&["loop", "get[float64]"]).unwrap();
+    assert_eq!(
+        (get.calls, get.elements, get.bytes_read),
+        (1600, 1600, 12_800)
+    );
+    assert!(get.time_sampled && get.total_ns > 0.0);
+    assert!(!p.record(&["loop", "square[float64]"]).unwrap().time_sampled);
+    assert!(p.table().contains("loop;get[float64] (time sampled)"));
+    assert!(p
+        .report()
+        .records
+        .iter()
+        .any(|r| r.name == "get" && r.time_sampled));
+    // The next session times every call again by default.
+    let s2 = Session::builder().cpu_hz(0).start().unwrap();
+    let _ = a.get(&[0]).unwrap();
+    assert!(
+        !s2.finish()
+            .unwrap()
+            .record(&["get[float64]"])
+            .unwrap()
+            .time_sampled
+    );
+}

@@ -55,7 +55,7 @@ impl Array {
     /// # Errors
     /// [`IndexOutOfBounds`](ErrorKind::IndexOutOfBounds) naming the index and shape.
     pub fn get(&self, index: &[usize]) -> Result<Scalar> {
-        let _g = trace::op("get", self.dtype().name(), 1, self.dtype().size(), 0);
+        let _g = trace::scalar_op("get", self.dtype().name(), self.dtype().size(), 0);
         let pos = self.element_offset(index)?;
         Ok(with_dtype!(self.dtype(), T => self.buf.as_slice::<T>()[pos].to_scalar()))
     }
@@ -71,7 +71,7 @@ impl Array {
     pub fn set(&mut self, index: &[usize], value: impl Into<Scalar>) -> Result<()> {
         let value = value.into();
         let dtype = self.dtype();
-        let _g = trace::op("set", dtype.name(), 1, 0, dtype.size());
+        let _g = trace::scalar_op("set", dtype.name(), 0, dtype.size());
         if dtype.is_integer() && value.dtype().is_integer() && value.cast_checked(dtype).is_none() {
             return Err(Error::new(
                 ErrorKind::CastOverflow,

@@ -39,6 +39,9 @@ pub struct Record {
     pub calls: u64,
     /// Wall time inside, children included, in nanoseconds.
     pub total_ns: f64,
+    /// Whether the times were sampled (scalar `get`/`set` timed 1-in-N and
+    /// scaled); counts and sizes are exact either way.
+    pub time_sampled: bool,
     /// Wall time not spent in child scopes or ops.
     pub self_ns: f64,
     /// Elements produced or consumed (ops).
@@ -102,6 +105,7 @@ impl Profile {
         end: Stamp,
         heap: Option<HeapSource>,
         labels: Vec<(String, String)>,
+        scalar_time_every: u64,
     ) -> Profile {
         let stats = drained.stats;
         let (label_table, nodes) = trace::snapshot();
@@ -145,6 +149,9 @@ impl Profile {
                 dtype: l.dtype,
                 calls: s.calls,
                 total_ns: s.ticks as f64 * ns,
+                time_sampled: scalar_time_every > 1
+                    && l.kind == LabelKind::Op
+                    && matches!(l.name, "get" | "set"),
                 self_ns: s.ticks.saturating_sub(child_ticks[id]) as f64 * ns,
                 elements: s.elements,
                 bytes_read: s.bytes_read,

@@ -12,6 +12,7 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 #[derive(Clone, Debug)]
 pub struct SessionBuilder {
     cpu_hz: u32,
+    scalar_time_every: u64,
     heap: bool,
     labels: Vec<(String, String)>,
 }
@@ -20,6 +21,7 @@ impl Default for SessionBuilder {
     fn default() -> Self {
         SessionBuilder {
             cpu_hz: if cfg!(feature = "cpu") { 99 } else { 0 },
+            scalar_time_every: 1,
             heap: false,
             labels: Vec::new(),
         }
@@ -42,6 +44,15 @@ impl SessionBuilder {
     /// says so (`source: "buffers"` instead of `"global"`).
     pub fn heap(mut self, on: bool) -> Self {
         self.heap = on;
+        self
+    }
+
+    /// Op-time sampling for scalar `get`/`set` (the per-element loop path,
+    /// millions of calls): time 1 call in `n` per thread and scale the time
+    /// by `n`. Calls, elements and bytes stay exact; records and reports mark
+    /// such times as sampled. Default 1 (every call timed; ~20 ns each).
+    pub fn scalar_time_every(mut self, n: u64) -> Self {
+        self.scalar_time_every = n.max(1);
         self
     }
 
@@ -74,6 +85,7 @@ impl SessionBuilder {
         } else {
             None
         };
+        trace::set_scalar_time_every(self.scalar_time_every);
         let start = Stamp::now();
         let epoch = trace::start_recording();
         Ok(Session {
@@ -149,6 +161,7 @@ impl Session {
             end,
             heap,
             std::mem::take(&mut self.builder.labels),
+            self.builder.scalar_time_every,
         );
         #[cfg(feature = "cpu")]
         if let Some(cpu) = self.cpu.take() {

@@ -58,6 +58,8 @@ pub struct JsonRecord {
     pub calls: u64,
     pub total_ns: f64,
     pub self_ns: f64,
+    /// Times sampled 1-in-N and scaled (scalar get/set); counts stay exact.
+    pub time_sampled: bool,
     pub elements: u64,
     pub bytes_read: u64,
     pub bytes_written: u64,
@@ -120,6 +122,7 @@ impl Report {
                 calls: r.calls,
                 total_ns: r.total_ns,
                 self_ns: r.self_ns,
+                time_sampled: r.time_sampled,
                 elements: r.elements,
                 bytes_read: r.bytes_read,
                 bytes_written: r.bytes_written,

@@ -29,9 +29,14 @@ pub fn table(profile: &Profile) -> String {
         } else {
             "-".to_string()
         };
+        let mark = if r.time_sampled {
+            " (time sampled)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "{:>10} {:>11.3} {:>11.3} {:>12.3} {:>12} {:>8} {:>12} {:>8}  {}",
+            "{:>10} {:>11.3} {:>11.3} {:>12.3} {:>12} {:>8} {:>12} {:>8}  {}{mark}",
             r.calls,
             r.total_ns / 1e6,
             r.self_ns / 1e6,

@@ -123,12 +123,33 @@ struct Live {
     prev: NodeId,
     start: u64,
     sizes: [u64; 3],
+    /// Scale of the measured time: 1 when every call is timed, N when this
+    /// call stands for N (1-in-N sampling), 0 when this call is not timed.
+    weight: u64,
+}
+
+static SCALAR_TIME_EVERY: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    static SCALAR_CALLS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Times scalar `get`/`set` calls 1-in-`n` (per thread), scaling the
+/// measured time by `n`; every call is still counted. The profiler sets this
+/// for a session (`SessionBuilder::scalar_time_every`).
+pub fn set_scalar_time_every(n: u64) {
+    SCALAR_TIME_EVERY.store(n.max(1), Ordering::Relaxed);
+}
+
+/// The current 1-in-N rate of scalar-op timing.
+pub fn scalar_time_every() -> u64 {
+    SCALAR_TIME_EVERY.load(Ordering::Relaxed)
 }
 
 /// Enters `label` under the current node. Nothing is written to the records
 /// until `leave`, which does it in one update.
 #[inline]
-fn enter(label: LabelId, sizes: [u64; 3]) -> Live {
+fn enter(label: LabelId, sizes: [u64; 3], weight: u64) -> Live {
     let epoch = epoch();
     let node = tree::child(current(), label);
     let prev = set_current(node);
@@ -136,14 +157,19 @@ fn enter(label: LabelId, sizes: [u64; 3]) -> Live {
         epoch,
         node,
         prev,
-        start: now_ticks(),
+        start: if weight > 0 { now_ticks() } else { 0 },
         sizes,
+        weight,
     }
 }
 
 #[inline]
 fn leave(live: &Live) {
-    let ticks = now_ticks().wrapping_sub(live.start);
+    let ticks = if live.weight > 0 {
+        now_ticks().wrapping_sub(live.start) * live.weight
+    } else {
+        0
+    };
     records::update(live.epoch, live.node, |s| {
         s.calls += 1;
         s.ticks += ticks;
@@ -166,7 +192,7 @@ pub struct ScopeGuard {
 #[inline]
 pub fn enter_scope(label: LabelId) -> ScopeGuard {
     ScopeGuard {
-        live: enabled().then(|| enter(label, [0; 3])),
+        live: enabled().then(|| enter(label, [0; 3], 1)),
         _not_send: PhantomData,
     }
 }
@@ -202,6 +228,45 @@ pub fn op(
             enter(
                 tree::op_label(op, dtype),
                 [elements as u64, bytes_read as u64, bytes_written as u64],
+                1,
+            )
+        }),
+        _not_send: PhantomData,
+    }
+}
+
+/// Like [`op`] for one-element scalar access (`get`, `set`): counted on every
+/// call, timed 1-in-[`scalar_time_every`] calls with the time scaled up.
+#[inline]
+pub fn scalar_op(
+    op: &'static str,
+    dtype: &'static str,
+    bytes_read: usize,
+    bytes_written: usize,
+) -> OpGuard {
+    OpGuard {
+        live: enabled().then(|| {
+            let every = scalar_time_every();
+            let weight = if every <= 1 {
+                1
+            } else {
+                let k = SCALAR_CALLS
+                    .try_with(|c| {
+                        let k = c.get() + 1;
+                        c.set(k);
+                        k
+                    })
+                    .unwrap_or(0);
+                if k % every == 0 {
+                    every
+                } else {
+                    0
+                }
+            };
+            enter(
+                tree::op_label(op, dtype),
+                [1, bytes_read as u64, bytes_written as u64],
+                weight,
             )
         }),
         _not_send: PhantomData,

@@ -12,6 +12,12 @@
 
 use ndprof::{profile, Array, DType, Session};
 
+// Counts every heap allocation of the program (not only array buffers)
+// against the scope it happens in.
+#[global_allocator]
+static ALLOC: ndprof::alloc::Tracking<mimalloc::MiMalloc> =
+    ndprof::alloc::Tracking::new(mimalloc::MiMalloc);
+
 fn main() -> ndprof::Result<()> {
     let n = 1_000_000;
     let session = Session::builder()
@@ -46,6 +52,12 @@ fn main() -> ndprof::Result<()> {
         let _ = y.sum()?;
     });
 
+    // Plain Rust allocations are attributed too.
+    let labels: Vec<String> = profile!("labels", {
+        (0..1000).map(|i| format!("cell {i}")).collect()
+    });
+    assert_eq!(labels.len(), 1000);
+
     let profile = session.finish()?;
     profile.write_all("profiles/quickstart")?;
     let ms = |path: &[&str]| profile.record(path).map_or(0.0, |r| r.total_ns / 1e6);
@@ -54,6 +66,11 @@ fn main() -> ndprof::Result<()> {
     println!(
         "loop {looped:.1} ms vs vectorized {vectorized:.1} ms: {:.0}x",
         looped / vectorized.max(1e-9)
+    );
+    let heap = profile.report().heap;
+    println!(
+        "heap ({}): peak {} bytes, {} allocations",
+        heap.source, heap.peak_bytes, heap.allocations
     );
     println!("wrote profiles/quickstart/: time.svg heap.svg allocs.svg cpu.svg cpu.pb ops.pb report.json ops.txt");
     Ok(())

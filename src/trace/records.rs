@@ -42,6 +42,9 @@ pub struct NodeStats {
 }
 
 const FIELDS: usize = 15;
+/// Positions of the heap byte counters in [`NodeStats::fields`].
+const HEAP_BYTES: usize = 12;
+const HEAP_BYTES_FREED: usize = 14;
 
 impl NodeStats {
     fn fields(&self) -> [u64; FIELDS] {
@@ -190,10 +193,9 @@ pub(crate) fn update(epoch: u64, node: NodeId, f: impl FnOnce(&mut NodeStats)) {
     });
 }
 
-/// Every thread's stats for session `epoch`, merged by node.
-pub(crate) fn drain(epoch: u64) -> Vec<NodeStats> {
-    let slots: Vec<&'static Slot> = SLOTS.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let mut merged: Vec<NodeStats> = Vec::new();
+/// Calls `f(node, entry)` for every nonzero entry of every thread table of
+/// session `epoch`.
+fn scan(slots: &[&'static Slot], epoch: u64, mut f: impl FnMut(usize, &Entry)) {
     for slot in slots {
         if slot.epoch.load(Acquire) != epoch {
             continue;
@@ -203,23 +205,30 @@ pub(crate) fn drain(epoch: u64) -> Vec<NodeStats> {
             if p.is_null() {
                 continue;
             }
-            // SAFETY: as in `Slot::clear`.
+            // SAFETY: chunks are leaked boxes that live forever once published.
             for (i, e) in unsafe { &*p }.iter().enumerate() {
-                let mut f = [0u64; FIELDS];
-                for (v, a) in f.iter_mut().zip(e) {
-                    *v = a.load(Relaxed);
-                }
-                if f.iter().all(|&v| v == 0) {
-                    continue;
-                }
-                let node = c * CHUNK + i;
-                if merged.len() <= node {
-                    merged.resize(node + 1, NodeStats::default());
-                }
-                merged[node].add(&NodeStats::from_fields(f));
+                f(c * CHUNK + i, e);
             }
         }
     }
+}
+
+/// Every thread's stats for session `epoch`, merged by node.
+pub(crate) fn drain(epoch: u64) -> Vec<NodeStats> {
+    let slots: Vec<&'static Slot> = SLOTS.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let mut merged: Vec<NodeStats> = Vec::new();
+    scan(&slots, epoch, |node, e| {
+        let mut f = [0u64; FIELDS];
+        for (v, a) in f.iter_mut().zip(e) {
+            *v = a.load(Relaxed);
+        }
+        if f.iter().any(|&v| v != 0) {
+            if merged.len() <= node {
+                merged.resize(node + 1, NodeStats::default());
+            }
+            merged[node].add(&NodeStats::from_fields(f));
+        }
+    });
     merged
 }
 
@@ -230,22 +239,10 @@ pub(crate) fn add_heap_live(epoch: u64, out: &mut std::collections::HashMap<Node
     let Ok(slots) = SLOTS.try_lock() else {
         return;
     };
-    for slot in slots.iter() {
-        if slot.epoch.load(Acquire) != epoch {
-            continue;
+    scan(&slots, epoch, |node, e| {
+        let live = e[HEAP_BYTES].load(Relaxed) as i64 - e[HEAP_BYTES_FREED].load(Relaxed) as i64;
+        if live != 0 {
+            *out.entry(node as NodeId).or_insert(0) += live;
         }
-        for (c, chunk) in slot.chunks.iter().enumerate() {
-            let p = chunk.load(Acquire);
-            if p.is_null() {
-                continue;
-            }
-            // SAFETY: as in `Slot::clear`.
-            for (i, e) in unsafe { &*p }.iter().enumerate() {
-                let live = e[12].load(Relaxed) as i64 - e[14].load(Relaxed) as i64;
-                if live != 0 {
-                    *out.entry((c * CHUNK + i) as NodeId).or_insert(0) += live;
-                }
-            }
-        }
-    }
+    });
 }

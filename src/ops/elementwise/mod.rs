@@ -119,13 +119,7 @@ impl Array {
                 self.dtype()
             )));
         }
-        let _g = trace::op(
-            op.name(),
-            dt.name(),
-            self.len(),
-            self.nbytes(),
-            self.nbytes(),
-        );
+        let _g = op_guard(op.name(), dt, self.len(), self.len(), dt);
         with_float_dtype!(dt, T => float_unary!(op, T, |f| update_unary(self, f)),
             _ => with_dtype!(dt, T => int_unary!(op, T, |f| update_unary(self, f))))
     }
@@ -286,13 +280,7 @@ impl Array {
         if op == BinaryOp::Pow && dt.is_integer() && s.to_f64() < 0.0 {
             return Err(negative_power_error());
         }
-        let _g = trace::op(
-            op.name(),
-            dt.name(),
-            self.len(),
-            self.nbytes(),
-            self.nbytes(),
-        );
+        let _g = op_guard(op.name(), dt, self.len(), self.len(), dt);
         with_dtype!(dt, T => {
             let y = s.to::<T>();
             binary_fn!(op, T, |f| update_unary(self, move |x: T| f(x, y)))

@@ -12,10 +12,15 @@ const MAGIC: u32 = 0x6e64_7066; // "ndpf"
 /// to attribute every heap allocation of the program, plain `Vec` growth in
 /// user code included, to the current scope path while a session records.
 ///
-/// ```ignore
+/// ```
 /// #[global_allocator]
 /// static ALLOC: ndprof::alloc::Tracking<mimalloc::MiMalloc> =
 ///     ndprof::alloc::Tracking::new(mimalloc::MiMalloc);
+///
+/// fn main() {
+///     let v: Vec<u64> = (0..1000).collect(); // counted while a session records
+///     assert_eq!(v.len(), 1000);
+/// }
 /// ```
 ///
 /// How it counts, and the bounds:

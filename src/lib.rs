@@ -54,6 +54,38 @@
 //! [`Array::view`], [`Array::view_mut`] and [`Array::as_slice`] give typed
 //! ndarray views and slices for hand-written loops, the "Numba path".
 //!
+//! ## Profiling
+//!
+//! Wrap code in [`profile!`] scopes inside a [`Session`]; every array
+//! operation inside lands under the scope path with its calls, time,
+//! sizes and allocations. `finish()` returns a [`Profile`]; `write_all`
+//! writes flamegraphs, `report.json`, pprof protobuf and a text table (see
+//! `profiles/README.md`). Install [`alloc::Tracking`] as the global
+//! allocator to count every heap allocation of the program, not only arrays.
+//!
+//! ```
+//! use ndprof::{profile, Array, DType, Session};
+//! # fn main() -> ndprof::Result<()> {
+//! # let _lock = ndprof::testing::lock();
+//! let session = Session::builder().cpu_hz(0).heap(true).start()?;
+//! let x = Array::random_uniform(&[100_000], 0.0, 1.0, 7, DType::Float64)?;
+//! let mut out = Array::zeros(&[100], DType::Float64)?;
+//! profile!("loop", {
+//!     for i in 0..100 {
+//!         let v = x.get(&[i])?;
+//!         out.set(&[i], v * v)?;
+//!     }
+//! });
+//! let y = profile!("vectorized", { x.square()? });
+//! let profile = session.finish()?;
+//! let get = profile.record(&["loop", "get[float64]"]);
+//! assert_eq!(get.map(|r| r.calls), Some(100));
+//! println!("{}", profile.table());
+//! # let _ = y;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Parallelism
 //!
 //! Elementwise ops, reductions and `dot` split across rayon's pool above

@@ -53,7 +53,7 @@ pub fn flamegraph(folded: &str, title: &str, count_name: &str) -> Result<String>
 /// (as zero-width negative differences would vanish otherwise).
 ///
 /// # Errors
-/// As [`flamegraph`].
+/// As [`flamegraph()`].
 pub fn differential(before: &str, after: &str, title: &str, count_name: &str) -> Result<String> {
     let mut diff = Vec::new();
     inferno::differential::from_readers(

@@ -112,7 +112,7 @@ fn report_json_round_trips_and_matches_the_schema() {
     p.write_json(&path).unwrap();
     let back = Report::load(&path).unwrap();
     assert_eq!(back, p.report());
-    assert_eq!(back.schema_version, 1);
+    assert_eq!(back.schema_version, ndprof::report::json::SCHEMA_VERSION);
     assert_eq!(
         back.meta.labels.get("dtype").map(String::as_str),
         Some("float64")
@@ -150,10 +150,19 @@ fn report_json_round_trips_and_matches_the_schema() {
     }
 
     let newer = std::fs::read_to_string(&path).unwrap().replacen(
-        "\"schema_version\": 1",
         "\"schema_version\": 2",
+        "\"schema_version\": 3",
         1,
     );
+    // A schema 1 report (no max_elements, value ranges or advice) still reads.
+    let mut old: serde_json::Value = written.clone();
+    old["schema_version"] = 1.into();
+    for r in old["records"].as_array_mut().unwrap() {
+        r.as_object_mut().unwrap().remove("max_elements");
+    }
+    old.as_object_mut().unwrap().remove("advice");
+    let old = Report::from_json(&old.to_string()).unwrap();
+    assert_eq!(old.records.len(), back.records.len());
     let e = Report::from_json(&newer).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Format);
     assert!(e.to_string().contains("newer"), "{e}");

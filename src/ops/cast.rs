@@ -72,7 +72,7 @@ impl Array {
                 ));
             }
         }
-        let _g = trace::op(
+        let mut g = trace::op(
             "astype",
             dtype.name(),
             self.len(),
@@ -81,6 +81,7 @@ impl Array {
         );
         let mut out = Array::for_overwrite(dtype, self.shape(), self.allocator())?;
         with_dtype!(from, A => with_dtype!(dtype, B => convert::<A, B>(self, &mut out)))?;
+        super::observe::note_values(&mut g, &out);
         Ok(out)
     }
 }

@@ -126,7 +126,7 @@ impl Array {
             )));
         }
         let n = n as usize;
-        let _g = trace::op("arange", dtype.name(), n, 0, n.saturating_mul(dtype.size()));
+        let mut g = trace::op("arange", dtype.name(), n, 0, n.saturating_mul(dtype.size()));
         let mut out = Array::for_overwrite(dtype, &[n], pick(None))?;
         let integral = start.fract() == 0.0 && step.fract() == 0.0;
         with_dtype!(dtype, T => {
@@ -137,6 +137,7 @@ impl Array {
                 fill_with::<T>(&mut out, |i| T::from_f64_unchecked(start + step * i as f64));
             }
         });
+        super::observe::note_values(&mut g, &out);
         Ok(out)
     }
 

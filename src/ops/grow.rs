@@ -102,7 +102,7 @@ impl Array {
     pub fn push(&mut self, value: impl Into<Scalar>) -> Result<()> {
         let value = value.into();
         let dtype = self.dtype();
-        let _g = trace::op("push", dtype.name(), 1, 0, dtype.size());
+        let mut g = trace::op("push", dtype.name(), 1, 0, dtype.size());
         self.check_1d("push")?;
         if dtype.is_integer() && value.dtype().is_integer() && value.cast_checked(dtype).is_none() {
             return Err(Error::new(
@@ -115,8 +115,13 @@ impl Array {
             return Err(Error::invalid("ndprof internal error: buffer still shared"));
         };
         buf.reserve(1)?;
-        with_dtype!(dtype, T => buf.push_within_capacity::<T>(value.to::<T>()));
+        with_dtype!(dtype, T => {
+            let v = value.to::<T>();
+            buf.push_within_capacity::<T>(v);
+            super::observe::note_value(&mut g, v);
+        });
         self.shape[0] += 1;
+        g.set_array_elements(self.shape[0]);
         Ok(())
     }
 

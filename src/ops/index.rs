@@ -55,7 +55,13 @@ impl Array {
     /// # Errors
     /// [`IndexOutOfBounds`](ErrorKind::IndexOutOfBounds) naming the index and shape.
     pub fn get(&self, index: &[usize]) -> Result<Scalar> {
-        let _g = trace::scalar_op("get", self.dtype().name(), self.dtype().size(), 0);
+        let _g = trace::scalar_op(
+            "get",
+            self.dtype().name(),
+            self.len(),
+            self.dtype().size(),
+            0,
+        );
         let pos = self.element_offset(index)?;
         Ok(with_dtype!(self.dtype(), T => self.buf.as_slice::<T>()[pos].to_scalar()))
     }
@@ -71,7 +77,7 @@ impl Array {
     pub fn set(&mut self, index: &[usize], value: impl Into<Scalar>) -> Result<()> {
         let value = value.into();
         let dtype = self.dtype();
-        let _g = trace::scalar_op("set", dtype.name(), 0, dtype.size());
+        let mut g = trace::scalar_op("set", dtype.name(), self.len(), 0, dtype.size());
         if dtype.is_integer() && value.dtype().is_integer() && value.cast_checked(dtype).is_none() {
             return Err(Error::new(
                 ErrorKind::CastOverflow,
@@ -86,7 +92,11 @@ impl Array {
         let Some(buf) = Arc::get_mut(&mut self.buf) else {
             return Err(Error::invalid("ndprof internal error: buffer still shared"));
         };
-        with_dtype!(dtype, T => buf.as_slice_mut::<T>()[pos] = value.to::<T>());
+        with_dtype!(dtype, T => {
+            let v = value.to::<T>();
+            buf.as_slice_mut::<T>()[pos] = v;
+            super::observe::note_value(&mut g, v);
+        });
         Ok(())
     }
 }

@@ -9,6 +9,7 @@ pub mod grow;
 pub mod index;
 mod kernels;
 pub mod linalg;
+mod observe;
 pub mod overloads;
 pub mod parallel;
 pub mod random;

@@ -62,6 +62,12 @@ pub struct Record {
     /// Frees of heap blocks allocated here (on any thread).
     pub heap_frees: u64,
     pub heap_bytes_freed: u64,
+    /// The largest array, in elements, an op here worked on (the array a
+    /// scalar `get`/`set` indexed; the array after a `push`).
+    pub max_elements: u64,
+    /// The smallest and largest integer value ops here produced; only with
+    /// [`SessionBuilder::value_ranges`](super::SessionBuilder::value_ranges).
+    pub value_range: Option<(i64, i64)>,
 }
 
 /// What a session recorded.
@@ -166,6 +172,8 @@ impl Profile {
                 heap_bytes: s.heap_bytes,
                 heap_frees: s.heap_frees,
                 heap_bytes_freed: s.heap_bytes_freed,
+                max_elements: s.max_elements,
+                value_range: s.value_range(),
             });
         }
         Profile {

@@ -13,6 +13,7 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 pub struct SessionBuilder {
     cpu_hz: u32,
     scalar_time_every: u64,
+    value_ranges: bool,
     heap: bool,
     labels: Vec<(String, String)>,
 }
@@ -22,6 +23,7 @@ impl Default for SessionBuilder {
         SessionBuilder {
             cpu_hz: if cfg!(feature = "cpu") { 99 } else { 0 },
             scalar_time_every: 1,
+            value_ranges: false,
             heap: false,
             labels: Vec::new(),
         }
@@ -56,6 +58,16 @@ impl SessionBuilder {
         self
     }
 
+    /// Whether integer-producing ops (elementwise, `arange`, `astype`,
+    /// `set`, `push`) record the range of values they produce, so that the
+    /// `dtype-downsize` advice can tell which int64 arrays would fit a
+    /// smaller dtype. Costs one extra read pass over each integer result.
+    /// Default off.
+    pub fn value_ranges(mut self, on: bool) -> Self {
+        self.value_ranges = on;
+        self
+    }
+
     /// Attaches a label to the run (`dtype` = `int32`, ...), kept in reports.
     pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.labels.push((key.into(), value.into()));
@@ -86,6 +98,7 @@ impl SessionBuilder {
             None
         };
         trace::set_scalar_time_every(self.scalar_time_every);
+        trace::set_value_ranges(self.value_ranges);
         let start = Stamp::now();
         let epoch = trace::start_recording();
         Ok(Session {

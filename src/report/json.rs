@@ -2,6 +2,7 @@
 //! integer `schema_version`. The schema is `report.schema.json` beside this
 //! file ([`SCHEMA`]); readers reject reports from a newer schema.
 
+use super::advice::{advise, Advice, AdviceOptions};
 use crate::alloc::default_allocator;
 use crate::error::{Error, Result};
 use crate::profiler::Profile;
@@ -11,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The schema version this build writes and the newest it reads.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The JSON Schema of `report.json`.
 pub const SCHEMA: &str = include_str!("report.schema.json");
@@ -23,6 +24,9 @@ pub struct Report {
     pub meta: Meta,
     pub records: Vec<JsonRecord>,
     pub heap: Heap,
+    /// What the rules of [`advice`](super::advice) found, with default options (schema 2).
+    #[serde(default)]
+    pub advice: Vec<Advice>,
 }
 
 /// About the run.
@@ -73,6 +77,15 @@ pub struct JsonRecord {
     pub heap_bytes: u64,
     pub heap_frees: u64,
     pub heap_bytes_freed: u64,
+    /// The largest array, in elements, an op here worked on (schema 2).
+    #[serde(default)]
+    pub max_elements: u64,
+    /// The smallest and largest integer value produced here, when the
+    /// session recorded value ranges (schema 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_min: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_max: Option<i64>,
 }
 
 /// The heap summary.
@@ -136,6 +149,9 @@ impl Report {
                 heap_bytes: r.heap_bytes,
                 heap_frees: r.heap_frees,
                 heap_bytes_freed: r.heap_bytes_freed,
+                max_elements: r.max_elements,
+                value_min: r.value_range.map(|v| v.0),
+                value_max: r.value_range.map(|v| v.1),
             })
             .collect();
         let sum = |f: fn(&JsonRecord) -> u64| records.iter().map(f).sum::<u64>();
@@ -156,7 +172,7 @@ impl Report {
                 })
                 .collect(),
         };
-        Report {
+        let mut report = Report {
             schema_version: SCHEMA_VERSION,
             meta: Meta {
                 ndprof_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -172,7 +188,10 @@ impl Report {
             },
             records,
             heap,
-        }
+            advice: Vec::new(),
+        };
+        report.advice = advise(&report, &AdviceOptions::default());
+        report
     }
 
     /// The report as pretty-printed JSON.

@@ -1,12 +1,14 @@
 //! Layer 5: reports, one module per format, written atomically through
 //! [`io::atomic_write`](crate::io::atomic_write).
 
+pub mod advice;
 pub mod folded;
 pub mod json;
 pub mod pprof;
 pub mod svg;
 pub mod text;
 
+pub use advice::{advise, Advice, AdviceOptions};
 pub use folded::{folded, Metric};
 pub use json::Report;
 pub use text::table;
@@ -15,7 +17,7 @@ use crate::error::Result;
 use crate::profiler::Profile;
 use std::path::Path;
 
-impl Profile {
+impl Report {
     /// Folded stacks weighted by `metric`.
     pub fn folded(&self, metric: Metric) -> String {
         folded(self, metric)
@@ -26,6 +28,36 @@ impl Profile {
         table(self)
     }
 
+    /// The heap summary and the advice, as text.
+    pub fn summary(&self) -> String {
+        text::summary(self)
+    }
+
+    /// A flamegraph of `metric` (a valid "no data" SVG when nothing was counted).
+    ///
+    /// # Errors
+    /// [`Format`](crate::ErrorKind::Format) if rendering fails.
+    pub fn flamegraph_svg(&self, metric: Metric) -> Result<String> {
+        let title = match metric {
+            Metric::Time => "ndprof: wall time by scope and op",
+            Metric::Bytes => "ndprof: bytes allocated by scope and op",
+            Metric::Allocations => "ndprof: allocations by scope and op",
+        };
+        svg::flamegraph(&self.folded(metric), title, metric.unit())
+    }
+}
+
+impl Profile {
+    /// Folded stacks weighted by `metric`.
+    pub fn folded(&self, metric: Metric) -> String {
+        self.report().folded(metric)
+    }
+
+    /// The cProfile-style table.
+    pub fn table(&self) -> String {
+        self.report().table()
+    }
+
     /// Writes folded stacks to `path` atomically.
     ///
     /// # Errors
@@ -34,7 +66,7 @@ impl Profile {
         write_text(path.as_ref(), &self.folded(metric))
     }
 
-    /// The JSON report.
+    /// The JSON report, with the advice of the default rules.
     pub fn report(&self) -> Report {
         Report::from_profile(self)
     }
@@ -52,12 +84,7 @@ impl Profile {
     /// # Errors
     /// [`Format`](crate::ErrorKind::Format) if rendering fails.
     pub fn flamegraph_svg(&self, metric: Metric) -> Result<String> {
-        let title = match metric {
-            Metric::Time => "ndprof: wall time by scope and op",
-            Metric::Bytes => "ndprof: bytes allocated by scope and op",
-            Metric::Allocations => "ndprof: allocations by scope and op",
-        };
-        svg::flamegraph(&self.folded(metric), title, metric.unit())
+        self.report().flamegraph_svg(metric)
     }
 
     /// Writes a flamegraph of `metric` to `path` atomically.
@@ -79,13 +106,17 @@ impl Profile {
     pub fn write_all(&self, dir: impl AsRef<Path>) -> Result<()> {
         let dir = dir.as_ref();
         std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, e))?;
+        let report = self.report();
         for (metric, stem) in [
             (Metric::Time, "time"),
             (Metric::Bytes, "heap"),
             (Metric::Allocations, "allocs"),
         ] {
-            self.write_folded(dir.join(format!("{stem}.folded")), metric)?;
-            self.write_svg(dir.join(format!("{stem}.svg")), metric)?;
+            write_text(&dir.join(format!("{stem}.folded")), &report.folded(metric))?;
+            write_text(
+                &dir.join(format!("{stem}.svg")),
+                &report.flamegraph_svg(metric)?,
+            )?;
         }
         #[cfg(feature = "cpu")]
         if let Some(cpu) = self.cpu() {
@@ -100,9 +131,12 @@ impl Profile {
             write_text(&dir.join("cpu.folded"), &cpu.folded)?;
             write_bytes(&dir.join("cpu.pb"), &cpu.pprof)?;
         }
-        self.write_json(dir.join("report.json"))?;
+        write_text(&dir.join("report.json"), &report.to_json()?)?;
         self.write_ops_pb(dir.join("ops.pb"))?;
-        self.write_table(dir.join("ops.txt"))
+        write_text(
+            &dir.join("ops.txt"),
+            &format!("{}\n{}", report.table(), report.summary()),
+        )
     }
 
     /// Writes `ops.pb` (pprof protobuf of the op records) to `path` atomically.
@@ -122,11 +156,19 @@ impl Profile {
     }
 }
 
-fn write_text(path: &Path, text: &str) -> Result<()> {
+/// Writes `text` to `path` atomically.
+///
+/// # Errors
+/// [`Io`](crate::ErrorKind::Io) naming the path.
+pub fn write_text(path: &Path, text: &str) -> Result<()> {
     write_bytes(path, text.as_bytes())
 }
 
-fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes `bytes` to `path` atomically.
+///
+/// # Errors
+/// [`Io`](crate::ErrorKind::Io) naming the path.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     crate::io::atomic_write(path, |w| {
         w.write_all(bytes).map_err(|e| crate::Error::io(path, e))
     })

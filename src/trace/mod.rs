@@ -123,6 +123,10 @@ struct Live {
     prev: NodeId,
     start: u64,
     sizes: [u64; 3],
+    /// The largest array the op worked on, in elements.
+    array_elements: u64,
+    /// The range of integer values the op produced, if it reported one.
+    values: Option<(i64, i64)>,
     /// Scale of the measured time: 1 when every call is timed, N when this
     /// call stands for N (1-in-N sampling), 0 when this call is not timed.
     weight: u64,
@@ -159,6 +163,8 @@ fn enter(label: LabelId, sizes: [u64; 3], weight: u64) -> Live {
         prev,
         start: if weight > 0 { now_ticks() } else { 0 },
         sizes,
+        array_elements: sizes[0],
+        values: None,
         weight,
     }
 }
@@ -176,6 +182,10 @@ fn leave(live: &Live) {
         s.elements += live.sizes[0];
         s.bytes_read += live.sizes[1];
         s.bytes_written += live.sizes[2];
+        s.max_elements = live.array_elements;
+        if let Some((lo, hi)) = live.values {
+            s.set_value_range(lo, hi);
+        }
     });
     set_current(live.prev);
 }
@@ -241,6 +251,7 @@ pub fn op(
 pub fn scalar_op(
     op: &'static str,
     dtype: &'static str,
+    array_elements: usize,
     bytes_read: usize,
     bytes_written: usize,
 ) -> OpGuard {
@@ -263,14 +274,52 @@ pub fn scalar_op(
                     0
                 }
             };
-            enter(
+            let mut live = enter(
                 tree::op_label(op, dtype),
                 [1, bytes_read as u64, bytes_written as u64],
                 weight,
-            )
+            );
+            live.array_elements = array_elements as u64;
+            live
         }),
         _not_send: PhantomData,
     }
+}
+
+impl OpGuard {
+    /// Whether this op should report the range of integer values it
+    /// produces ([`record_values`](Self::record_values)): a session records
+    /// with value ranges on.
+    #[inline]
+    pub fn wants_values(&self) -> bool {
+        self.live.is_some() && VALUE_RANGES.load(Ordering::Relaxed)
+    }
+
+    /// Records that the op produced integer values in `lo..=hi`.
+    pub fn record_values(&mut self, lo: i64, hi: i64) {
+        if let Some(live) = &mut self.live {
+            live.values = Some(match live.values {
+                Some((a, b)) => (a.min(lo), b.max(hi)),
+                None => (lo, hi),
+            });
+        }
+    }
+
+    /// Sets the size of the array the op worked on, when it differs from its
+    /// element count (`push` works on one element of a growing array).
+    pub fn set_array_elements(&mut self, n: usize) {
+        if let Some(live) = &mut self.live {
+            live.array_elements = n as u64;
+        }
+    }
+}
+
+static VALUE_RANGES: AtomicBool = AtomicBool::new(false);
+
+/// Whether ops report the ranges of integer values they produce (for the
+/// dtype advice). The profiler sets this per session.
+pub fn set_value_ranges(on: bool) {
+    VALUE_RANGES.store(on, Ordering::Relaxed);
 }
 
 impl Drop for OpGuard {

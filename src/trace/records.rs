@@ -39,9 +39,20 @@ pub struct NodeStats {
     pub heap_bytes: u64,
     pub heap_frees: u64,
     pub heap_bytes_freed: u64,
+    /// Ops that reported the range of the integer values they produced.
+    pub value_ops: u64,
+    /// The largest array, in elements, an op here worked on (the array a
+    /// scalar `get`/`set` indexed, the array after a `push`). Merged by max.
+    pub max_elements: u64,
+    /// Order-preserving keys of the smallest and largest integer value
+    /// produced here (see [`NodeStats::value_range`]). Merged by max.
+    pub value_lo_key: u64,
+    pub value_hi_key: u64,
 }
 
-const FIELDS: usize = 15;
+const FIELDS: usize = 19;
+/// Fields from this position on merge by maximum, not by sum.
+const MAX_FROM: usize = 16;
 /// Positions of the heap byte counters in [`NodeStats::fields`].
 const HEAP_BYTES: usize = 12;
 const HEAP_BYTES_FREED: usize = 14;
@@ -64,6 +75,10 @@ impl NodeStats {
             self.heap_bytes,
             self.heap_frees,
             self.heap_bytes_freed,
+            self.value_ops,
+            self.max_elements,
+            self.value_lo_key,
+            self.value_hi_key,
         ]
     }
 
@@ -84,25 +99,58 @@ impl NodeStats {
             heap_bytes: f[12],
             heap_frees: f[13],
             heap_bytes_freed: f[14],
+            value_ops: f[15],
+            max_elements: f[16],
+            value_lo_key: f[17],
+            value_hi_key: f[18],
         }
     }
 
     fn add(&mut self, o: &NodeStats) {
-        self.calls += o.calls;
-        self.ticks += o.ticks;
-        self.elements += o.elements;
-        self.bytes_read += o.bytes_read;
-        self.bytes_written += o.bytes_written;
-        self.allocations += o.allocations;
-        self.frees += o.frees;
-        self.reallocations += o.reallocations;
-        self.bytes_allocated += o.bytes_allocated;
-        self.bytes_freed += o.bytes_freed;
-        self.bytes_copied += o.bytes_copied;
-        self.heap_allocations += o.heap_allocations;
-        self.heap_bytes += o.heap_bytes;
-        self.heap_frees += o.heap_frees;
-        self.heap_bytes_freed += o.heap_bytes_freed;
+        let mut f = self.fields();
+        for (i, (a, b)) in f.iter_mut().zip(o.fields()).enumerate() {
+            *a = merge_field(i, *a, b);
+        }
+        *self = NodeStats::from_fields(f);
+    }
+
+    /// The smallest and largest integer value ops produced here, if any op
+    /// reported values (sessions with `SessionBuilder::value_ranges`).
+    pub fn value_range(&self) -> Option<(i64, i64)> {
+        (self.value_ops > 0).then(|| {
+            (
+                range_key_min(self.value_lo_key),
+                range_key_max(self.value_hi_key),
+            )
+        })
+    }
+
+    /// Sets the range keys for values in `lo..=hi` (one op's worth).
+    pub(crate) fn set_value_range(&mut self, lo: i64, hi: i64) {
+        self.value_ops = 1;
+        self.value_lo_key = u64::MAX - order_key(lo);
+        self.value_hi_key = order_key(hi);
+    }
+}
+
+/// Maps `i64` order onto `u64` order.
+fn order_key(v: i64) -> u64 {
+    (v as u64) ^ (1 << 63)
+}
+
+fn range_key_max(k: u64) -> i64 {
+    (k ^ (1 << 63)) as i64
+}
+
+fn range_key_min(k: u64) -> i64 {
+    range_key_max(u64::MAX - k)
+}
+
+fn merge_field(i: usize, a: u64, b: u64) -> u64 {
+    if i >= MAX_FROM {
+        a.max(b)
+    } else {
+        a.wrapping_add(b)
     }
 }
 
@@ -183,10 +231,10 @@ pub(crate) fn update(epoch: u64, node: NodeId, f: impl FnOnce(&mut NodeStats)) {
         let mut delta = NodeStats::default();
         f(&mut delta);
         if let Some(entry) = slot.entry(node) {
-            for (a, d) in entry.iter().zip(delta.fields()) {
+            for (i, (a, d)) in entry.iter().zip(delta.fields()).enumerate() {
                 if d != 0 {
                     // Only this thread writes: a load and a store suffice.
-                    a.store(a.load(Relaxed).wrapping_add(d), Relaxed);
+                    a.store(merge_field(i, a.load(Relaxed), d), Relaxed);
                 }
             }
         }

@@ -5,6 +5,7 @@
 
 use super::cast::{as_dtype, Casting};
 use super::kernels::{map_binary, map_unary, update_binary, update_unary};
+use super::observe::note_values;
 use crate::array::{broadcast_shapes, Array};
 use crate::dtype::{with_dtype, with_float_dtype, DType, Element, Float, Kind, Scalar};
 use crate::error::{shape_str, Error, Result};
@@ -88,9 +89,10 @@ impl Array {
     /// [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) for `-` on bool; allocation failure.
     pub fn unary(&self, op: UnaryOp) -> Result<Array> {
         let dt = op.result_dtype(self.dtype())?;
-        let _g = op_guard(op.name(), dt, self.len(), self.len(), dt);
+        let mut g = op_guard(op.name(), dt, self.len(), self.len(), dt);
         let mut out = Array::for_overwrite(dt, self.shape(), self.allocator())?;
         self.unary_kernel(op, &mut out)?;
+        note_values(&mut g, &out);
         Ok(out)
     }
 
@@ -101,8 +103,10 @@ impl Array {
     pub fn unary_into(&self, op: UnaryOp, out: &mut Array) -> Result<()> {
         let dt = op.result_dtype(self.dtype())?;
         check_out(out, dt, self.shape(), op.name())?;
-        let _g = op_guard(op.name(), dt, self.len(), self.len(), dt);
-        self.unary_kernel(op, out)
+        let mut g = op_guard(op.name(), dt, self.len(), self.len(), dt);
+        self.unary_kernel(op, out)?;
+        note_values(&mut g, out);
+        Ok(())
     }
 
     /// `self = op(self)` in place.
@@ -119,9 +123,11 @@ impl Array {
                 self.dtype()
             )));
         }
-        let _g = op_guard(op.name(), dt, self.len(), self.len(), dt);
+        let mut g = op_guard(op.name(), dt, self.len(), self.len(), dt);
         with_float_dtype!(dt, T => float_unary!(op, T, |f| update_unary(self, f)),
-            _ => with_dtype!(dt, T => int_unary!(op, T, |f| update_unary(self, f))))
+            _ => with_dtype!(dt, T => int_unary!(op, T, |f| update_unary(self, f))))?;
+        note_values(&mut g, self);
+        Ok(())
     }
 
     fn binary_kernel(&self, op: BinaryOp, other: &Array, out: &mut Array) -> Result<()> {
@@ -147,7 +153,7 @@ impl Array {
     pub fn binary(&self, op: BinaryOp, other: &Array) -> Result<Array> {
         let shape = broadcast_shapes(self.shape(), other.shape())?;
         let dt = self.binary_dtype(op, other)?;
-        let _g = op_guard(
+        let mut g = op_guard(
             op.name(),
             dt,
             shape.iter().product(),
@@ -156,6 +162,7 @@ impl Array {
         );
         let mut out = Array::for_overwrite(dt, &shape, self.allocator())?;
         self.binary_kernel(op, other, &mut out)?;
+        note_values(&mut g, &out);
         Ok(out)
     }
 
@@ -168,8 +175,10 @@ impl Array {
         let shape = broadcast_shapes(self.shape(), other.shape())?;
         let dt = self.binary_dtype(op, other)?;
         check_out(out, dt, &shape, op.name())?;
-        let _g = op_guard(op.name(), dt, out.len(), self.len() + other.len(), dt);
-        self.binary_kernel(op, other, out)
+        let mut g = op_guard(op.name(), dt, out.len(), self.len() + other.len(), dt);
+        self.binary_kernel(op, other, out)?;
+        note_values(&mut g, out);
+        Ok(())
     }
 
     /// `self op= other` in place; `other` broadcasts to `self`'s shape. When the
@@ -192,14 +201,16 @@ impl Array {
         if op == BinaryOp::Pow && dt.is_integer() {
             check_no_negative_exponent(&b)?;
         }
-        let _g = trace::op(
+        let mut g = trace::op(
             op.name(),
             dt.name(),
             self.len(),
             self.nbytes() + b.nbytes(),
             self.nbytes(),
         );
-        with_dtype!(dt, T => binary_fn!(op, T, |f| update_binary::<T, T>(self, &b, f)))
+        with_dtype!(dt, T => binary_fn!(op, T, |f| update_binary::<T, T>(self, &b, f)))?;
+        note_values(&mut g, self);
+        Ok(())
     }
 
     fn scalar_dtype(&self, op: BinaryOp, s: Scalar) -> Result<DType> {
@@ -244,9 +255,10 @@ impl Array {
     pub fn binary_scalar(&self, op: BinaryOp, s: impl Into<Scalar>) -> Result<Array> {
         let s = s.into();
         let dt = self.scalar_dtype(op, s)?;
-        let _g = op_guard(op.name(), dt, self.len(), self.len(), dt);
+        let mut g = op_guard(op.name(), dt, self.len(), self.len(), dt);
         let mut out = Array::for_overwrite(dt, self.shape(), self.allocator())?;
         self.scalar_kernel(op, s, false, &mut out)?;
+        note_values(&mut g, &out);
         Ok(out)
     }
 
@@ -257,9 +269,10 @@ impl Array {
     pub fn scalar_binary(s: impl Into<Scalar>, op: BinaryOp, a: &Array) -> Result<Array> {
         let s = s.into();
         let dt = a.scalar_dtype(op, s)?;
-        let _g = op_guard(op.name(), dt, a.len(), a.len(), dt);
+        let mut g = op_guard(op.name(), dt, a.len(), a.len(), dt);
         let mut out = Array::for_overwrite(dt, a.shape(), a.allocator())?;
         a.scalar_kernel(op, s, true, &mut out)?;
+        note_values(&mut g, &out);
         Ok(out)
     }
 
@@ -280,11 +293,13 @@ impl Array {
         if op == BinaryOp::Pow && dt.is_integer() && s.to_f64() < 0.0 {
             return Err(negative_power_error());
         }
-        let _g = op_guard(op.name(), dt, self.len(), self.len(), dt);
+        let mut g = op_guard(op.name(), dt, self.len(), self.len(), dt);
         with_dtype!(dt, T => {
             let y = s.to::<T>();
             binary_fn!(op, T, |f| update_unary(self, move |x: T| f(x, y)))
-        })
+        })?;
+        note_values(&mut g, self);
+        Ok(())
     }
 
     fn compare_kernel(&self, op: CompareOp, other: &Array, out: &mut Array) -> Result<()> {

@@ -101,6 +101,7 @@ pub mod io;
 pub mod ops;
 pub mod profiler;
 pub mod report;
+pub mod tour;
 pub mod trace;
 
 pub use array::{Array, Slice};

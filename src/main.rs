@@ -1,112 +1,171 @@
-//! The `ndprof` command. At this stage it runs a short demo of the runtime
-//! and writes its results into `profiles/demo/`; the profiling tour replaces
-//! it later.
+//! The `ndprof` command: the tour, and tools for `report.json` files. Thin:
+//! it parses arguments and calls the library. Errors print as one line
+//! (`ndprof: ...`) with exit status 1; usage errors exit with 2.
 
-use ndprof::alloc::{self, BufferAllocator, SystemAllocator};
-use ndprof::{Array, DType, Error};
-use std::fmt::Write as _;
-use std::path::Path;
-use std::sync::Arc;
-use std::time::Instant;
+use clap::{Parser, Subcommand};
+use ndprof::report::compare::{differential_svg, Comparison};
+use ndprof::report::{advise, write_text, AdviceOptions, Metric, Report};
+use ndprof::tour::{self, Size, TourConfig};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+// Every heap allocation of the program is counted against the scope that
+// made it, so the tour's heap reports cover more than array buffers.
+#[global_allocator]
+static ALLOC: ndprof::alloc::Tracking<mimalloc::MiMalloc> =
+    ndprof::alloc::Tracking::new(mimalloc::MiMalloc);
+
+/// A NumPy-style array runtime that profiles itself.
+///
+/// With no command, runs the full tour into `profiles/`.
+#[derive(Parser)]
+#[command(name = "ndprof", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every case of the tour under the profiler and write flamegraphs,
+    /// heap reports per dtype, comparisons, a summary with advice and
+    /// index.html into the output directory.
+    Tour {
+        /// Small sizes: finishes in seconds.
+        #[arg(long)]
+        quick: bool,
+        /// Output directory.
+        #[arg(long, default_value = "profiles")]
+        out: PathBuf,
+    },
+    /// Compare two report.json files (A before, B after): totals and every
+    /// scope/op path side by side with B/A ratios.
+    Compare {
+        a: PathBuf,
+        b: PathBuf,
+        /// Also write a differential flamegraph (B's shape, colored by the change).
+        #[arg(long)]
+        svg: Option<PathBuf>,
+        /// The metric of the differential flamegraph: time, bytes or allocs.
+        #[arg(long, default_value = "time")]
+        metric: Metric,
+    },
+    /// Print a report.json as text: the cProfile-style table, the heap
+    /// summary and the advice.
+    Report {
+        report: PathBuf,
+        /// Also suggest float32 for float64 work (changes precision).
+        #[arg(long)]
+        precision: bool,
+    },
+    /// Render a flamegraph SVG of a report.json.
+    Flamegraph {
+        report: PathBuf,
+        /// time, bytes or allocs.
+        #[arg(long, default_value = "time")]
+        metric: Metric,
+        /// Output SVG file.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Merge report.json files of many processes (simulation ranks, repeated
+    /// runs): counts and times summed per path, peaks added.
+    Merge {
+        #[arg(required = true, num_args = 1..)]
+        reports: Vec<PathBuf>,
+        /// Output report.json.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
 
 fn main() {
-    if let Err(e) = run() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli.command.unwrap_or(Command::Tour {
+        quick: false,
+        out: PathBuf::from("profiles"),
+    })) {
         eprintln!("ndprof: {e}");
         std::process::exit(1);
     }
 }
 
-/// Collects the demo's lines, printing each as it comes.
-#[derive(Default)]
-struct Log(String);
-
-impl Log {
-    fn line(&mut self, s: impl AsRef<str>) {
-        println!("{}", s.as_ref());
-        let _ = writeln!(self.0, "{}", s.as_ref());
-    }
-
-    fn time<T>(&mut self, label: &str, f: impl FnOnce() -> ndprof::Result<T>) -> ndprof::Result<T> {
-        let t = Instant::now();
-        let v = f()?;
-        self.line(format!(
-            "{label:<44} {:>10.3} ms",
-            t.elapsed().as_secs_f64() * 1e3
-        ));
-        Ok(v)
-    }
-
-    fn stats(&mut self, alloc: &Arc<dyn BufferAllocator>) {
-        let s = alloc.stats();
-        self.line(format!(
-            "  allocations {}, reallocations {}, allocated {}, copied by growth {}",
-            s.allocations,
-            s.reallocations,
-            alloc::human_bytes(s.bytes_allocated),
-            alloc::human_bytes(s.bytes_copied)
-        ));
+fn run(command: Command) -> ndprof::Result<()> {
+    match command {
+        Command::Tour { quick, out } => {
+            let cfg = TourConfig {
+                size: if quick { Size::Quick } else { Size::Full },
+                out,
+            };
+            let started = std::time::Instant::now();
+            let result = tour::run(&cfg, &mut progress)?;
+            print!("{}", result.summary_text());
+            println!(
+                "\ntour ({}) took {:.1} s; open {} in a browser",
+                cfg.size.name(),
+                started.elapsed().as_secs_f64(),
+                cfg.out.join("index.html").display()
+            );
+            Ok(())
+        }
+        Command::Compare { a, b, svg, metric } => {
+            let (ra, rb) = (Report::load(&a)?, Report::load(&b)?);
+            println!("A = {}\nB = {}", a.display(), b.display());
+            print!("{}", Comparison::new(&ra, &rb).to_text());
+            if let Some(path) = svg {
+                write_text(&path, &differential_svg(&ra, &rb, metric)?)?;
+                println!("wrote {}", path.display());
+            }
+            Ok(())
+        }
+        Command::Report { report, precision } => {
+            let mut r = Report::load(&report)?;
+            if precision {
+                let opts = AdviceOptions {
+                    precision: true,
+                    ..AdviceOptions::default()
+                };
+                r.advice = advise(&r, &opts);
+            }
+            print!("{}\n{}", r.table(), r.summary());
+            Ok(())
+        }
+        Command::Flamegraph {
+            report,
+            metric,
+            output,
+        } => {
+            let r = Report::load(&report)?;
+            write_text(&output, &r.flamegraph_svg(metric)?)?;
+            println!("wrote {}", output.display());
+            Ok(())
+        }
+        Command::Merge { reports, output } => {
+            let loaded = reports
+                .iter()
+                .map(Report::load)
+                .collect::<ndprof::Result<Vec<_>>>()?;
+            let merged = Report::merge(&loaded)?;
+            write_text(&output, &merged.to_json()?)?;
+            println!("merged {} reports into {}", loaded.len(), output.display());
+            Ok(())
+        }
     }
 }
 
-fn run() -> ndprof::Result<()> {
-    let n = 1_000_000;
-    let out_dir = Path::new("profiles/demo");
-    std::fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
-    let mut log = Log::default();
-    log.line(format!(
-        "ndprof {} — array runtime demo (n = {n})\n",
-        env!("CARGO_PKG_VERSION")
-    ));
-    let x = Array::random_uniform(&[n], 0.0, 1.0, 42, DType::Float64)?;
-
-    let mut looped = Array::zeros(&[n], DType::Float64)?;
-    log.time("square, per-element get/set loop", || {
-        for i in 0..n {
-            let v = x.get(&[i])?;
-            looped.set(&[i], v * v)?;
+/// A progress bar on stderr (one line per step when stderr is not a terminal).
+fn progress(step: usize, total: usize, what: &str) {
+    let width = 30;
+    let done = width * step / total.max(1);
+    let bar = format!("[{}{}]", "#".repeat(done), ".".repeat(width - done));
+    let mut err = std::io::stderr();
+    if err.is_terminal() {
+        let _ = write!(err, "\r\x1b[K{bar} {step}/{total} {what}");
+        if step == total {
+            let _ = writeln!(err);
         }
-        Ok(())
-    })?;
-    let y = log.time("square, vectorized", || x.square())?;
-    assert_eq!(y, looped, "the loop and the vectorized op agree");
-
-    let s = log.time("sum", || x.sum())?;
-    log.line(format!("  sum = {}", s.item()?));
-
-    let a = Array::random_normal(&[500, 400], 0.0, 1.0, 1, DType::Float64)?;
-    let b = Array::random_normal(&[400, 300], 0.0, 1.0, 2, DType::Float64)?;
-    let c = log.time("dot 500x400 @ 400x300", || a.dot(&b))?;
-    log.line(format!("  shape {:?}", c.shape()));
-
-    let m = 100_000;
-    let sys: Arc<dyn BufferAllocator> = Arc::new(SystemAllocator::new());
-    log.time("push 1e5 elements", || {
-        let mut v = Array::with_capacity_in(DType::Float64, 0, sys.clone())?;
-        for i in 0..m {
-            v.push(i as f64)?;
-        }
-        Ok(v)
-    })?;
-    log.stats(&sys);
-
-    let app: Arc<dyn BufferAllocator> = Arc::new(SystemAllocator::new());
-    log.time("append 2e4 elements one at a time", || {
-        let mut v = Array::with_capacity_in(DType::Float64, 0, app.clone())?;
-        let one = Array::from_slice_in(&[1], &[1.0f64], app.clone())?;
-        for _ in 0..20_000 {
-            v = v.append(&one)?;
-        }
-        Ok(v)
-    })?;
-    log.stats(&app);
-
-    x.save_npy(out_dir.join("x.npy"))?;
-    y.save_npy(out_dir.join("x_squared.npy"))?;
-    let summary = out_dir.join("summary.txt");
-    ndprof::io::atomic_write(&summary, |w| {
-        w.write_all(log.0.as_bytes())
-            .map_err(|e| Error::io(&summary, e))
-    })?;
-    println!("\nwrote {}, x.npy and x_squared.npy", summary.display());
-    Ok(())
+    } else {
+        let _ = writeln!(err, "{bar} {step}/{total} {what}");
+    }
+    let _ = err.flush();
 }

@@ -179,15 +179,7 @@ impl Array {
             self.nbytes(),
         );
         let mut out = Array::for_overwrite(self.dtype(), &self.shape, alloc)?;
-        with_dtype!(self.dtype(), T => {
-            let src = self.nd_view::<T>();
-            let dst = Arc::get_mut(&mut out.buf).map(|b| b.as_uninit_slice_mut::<T>());
-            if let Some(dst) = dst {
-                for (o, &v) in dst.iter_mut().zip(src.iter()) {
-                    o.write(v);
-                }
-            }
-        });
+        with_dtype!(self.dtype(), T => crate::ops::kernels::copy_into::<T>(self, &mut out))?;
         Ok(out)
     }
 

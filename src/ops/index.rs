@@ -4,7 +4,7 @@
 //! per-element "Python loop" path that the profiler exposes next to the
 //! vectorized ops.
 
-use crate::array::Array;
+use crate::array::{Array, Slice};
 use crate::dtype::{with_dtype, Element, Scalar};
 use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::trace;
@@ -98,5 +98,66 @@ impl Array {
             super::observe::note_value(&mut g, v);
         });
         Ok(())
+    }
+}
+
+impl Array {
+    /// Writes `value` into the region `slices` selects, broadcasting it, as
+    /// NumPy's `a[1:-1, 1:-1] = value`. The value is converted to this
+    /// array's dtype under `same_kind` rules; it may be a view of this array
+    /// (it is read as it was before the write).
+    ///
+    /// ```
+    /// use ndprof::{Array, DType, Slice};
+    /// # fn main() -> ndprof::Result<()> {
+    /// let mut u = Array::zeros(&[3, 4], DType::Float64)?;
+    /// let inner = Array::ones(&[1, 2], DType::Float64)?;
+    /// u.set_slice(&[Slice::from(1..2usize), Slice::from(1..3usize)], &inner)?;
+    /// assert_eq!(u.sum()?.item()?.to_f64(), 2.0);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`ShapeMismatch`](ErrorKind::ShapeMismatch) when `value` does not broadcast to the
+    /// region; [`DTypeMismatch`](ErrorKind::DTypeMismatch) for a value that does not
+    /// cast `same_kind` (float into int); bad slices as [`Array::slice`].
+    pub fn set_slice(&mut self, slices: &[Slice], value: &Array) -> Result<()> {
+        let dtype = self.dtype();
+        let region = self.slice(slices)?.shape().to_vec();
+        let fits =
+            crate::array::broadcast_shapes(value.shape(), &region).is_ok_and(|s| s == region);
+        if !fits {
+            return Err(Error::shape(format!(
+                "could not broadcast input array from shape {} into shape {}",
+                shape_str(value.shape()),
+                shape_str(&region)
+            )));
+        }
+        if !value.dtype().can_cast_same_kind(dtype) {
+            return Err(Error::dtype(format!(
+                "cannot assign {} values into a {dtype} array under 'same_kind' casting",
+                value.dtype()
+            )));
+        }
+        let n: usize = region.iter().product();
+        let mut g = trace::op("setitem", dtype.name(), n, value.nbytes(), n * dtype.size());
+        let value = super::cast::as_dtype(value, dtype)?;
+        self.make_unique()?;
+        let target = self.slice(slices)?;
+        let (shape, strides, offset) =
+            (target.shape.clone(), target.strides.clone(), target.offset);
+        drop(target);
+        let whole = (
+            std::mem::replace(&mut self.shape, shape),
+            std::mem::replace(&mut self.strides, strides),
+            std::mem::replace(&mut self.offset, offset),
+        );
+        let written = with_dtype!(dtype, T => self
+            .nd_view_mut::<T>()
+            .map(|mut dst| dst.assign(&value.nd_view::<T>())));
+        super::observe::note_values(&mut g, &value);
+        (self.shape, self.strides, self.offset) = whole;
+        written
     }
 }

@@ -8,7 +8,6 @@ use super::parallel::{self, map2_serial, parallel, CHUNK};
 use crate::array::Array;
 use crate::dtype::Element;
 use crate::error::Result;
-use std::borrow::Cow;
 use std::mem::MaybeUninit;
 
 /// An operand seen through the output's shape: the pointer to its logical
@@ -125,23 +124,44 @@ fn fill_out<O: Element>(out: &mut Array, fill: impl FnOnce(&mut [MaybeUninit<O>]
     Ok(())
 }
 
-fn contiguous(a: &Array) -> Result<Cow<'_, Array>> {
-    if a.is_c_contiguous() {
-        Ok(Cow::Borrowed(a))
-    } else {
-        a.to_contiguous().map(Cow::Owned)
-    }
-}
-
 /// `out[i] = f(src[i])`; `out` has `src`'s shape.
 pub(crate) fn map_unary<A: Element, O: Element>(
     src: &Array,
     out: &mut Array,
     f: impl Fn(A) -> O + Sync + Send,
 ) -> Result<()> {
-    let src = contiguous(src)?;
-    let s = src.contiguous_slice::<A>().unwrap_or(&[]);
-    fill_out(out, |d| parallel::map1(s, d, f))
+    if let Some(s) = src.contiguous_slice::<A>() {
+        return fill_out(out, |d| parallel::map1(s, d, f));
+    }
+    // Strided or broadcast input: row by row, no contiguous copy first.
+    let shape = out.shape().to_vec();
+    let os = Operand::<A>::of(src, &shape);
+    let m = row_len(&shape);
+    fill_out(out, |d| {
+        for_each_row(d, m, &|r, dst| {
+            // SAFETY: `r` is a row of `shape`, which is `src`'s shape (checked by the
+            // callers), and `dst` has the row's length `m`.
+            let row = unsafe { os.row(r, &shape, m) };
+            match &row {
+                Row::Slice(x) => {
+                    for (o, &v) in dst.iter_mut().zip(x.iter()) {
+                        o.write(f(v));
+                    }
+                }
+                Row::Strided(..) => {
+                    for (j, o) in dst.iter_mut().enumerate() {
+                        // SAFETY: j < m.
+                        o.write(f(unsafe { row.at(j) }));
+                    }
+                }
+            }
+        })
+    })
+}
+
+/// A C-contiguous copy of `src` into `out` (same dtype and shape).
+pub(crate) fn copy_into<T: Element>(src: &Array, out: &mut Array) -> Result<()> {
+    map_unary::<T, T>(src, out, |v| v)
 }
 
 /// `out[i] = f(a[i], b[i])` with broadcasting; `out` has the broadcast shape.

@@ -7,7 +7,7 @@ pub mod create;
 pub mod elementwise;
 pub mod grow;
 pub mod index;
-mod kernels;
+pub(crate) mod kernels;
 pub mod linalg;
 mod observe;
 pub mod overloads;

@@ -21,9 +21,40 @@ pub const PAR_THRESHOLD: usize = 1 << 18;
 /// Elements per parallel task.
 pub const CHUNK: usize = 1 << 15;
 
+thread_local! {
+    static SERIAL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 #[inline]
 pub(crate) fn parallel(len: usize) -> bool {
-    len >= PAR_THRESHOLD && rayon::current_num_threads() > 1
+    len >= PAR_THRESHOLD
+        && rayon::current_num_threads() > 1
+        && !SERIAL.try_with(std::cell::Cell::get).unwrap_or(false)
+}
+
+/// Runs `f` with ndprof's elementwise ops and reductions kept on the calling
+/// thread (no rayon tasks), to measure or compare single-thread speed.
+/// `dot` (gemm) keeps its own threading.
+///
+/// ```
+/// use ndprof::{ops::parallel::serial, Array, DType};
+/// # fn main() -> ndprof::Result<()> {
+/// let x = Array::ones(&[1 << 20], DType::Float64)?;
+/// let y = serial(|| x.square())?;
+/// assert_eq!(y, x.square()?);
+/// # Ok(())
+/// # }
+/// ```
+pub fn serial<R>(f: impl FnOnce() -> R) -> R {
+    let before = SERIAL.with(|s| s.replace(true));
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let _ = SERIAL.try_with(|s| s.set(self.0));
+        }
+    }
+    let _restore = Restore(before);
+    f()
 }
 
 /// Calls `f` on consecutive ranges of `chunk` items covering `0..len`: on

@@ -25,6 +25,8 @@ mod profile;
 mod session;
 pub mod testing;
 
+/// A scope with a name computed at run time: `let _s = scope(&format!("rows={r}"));`.
+pub use crate::trace::enter_dynamic_scope as scope;
 #[cfg(feature = "cpu")]
 pub use cpu::CpuProfile;
 pub use profile::{escape_frame, HeapSource, Profile, Record};

@@ -3,11 +3,11 @@
 //!
 //! | rule | fires on | suggests |
 //! |---|---|---|
-//! | `scalar-loop` | a scope doing many scalar `get`/`set` calls that write about as often as they read | the vectorized op |
-//! | `manual-reduction` | a scope reading many elements one at a time and writing few | `sum`/`mean`/`dot` |
+//! | `scalar-loop` | a scope doing many scalar `get`/`set` calls, writing at least one element per 16 read | the vectorized op |
+//! | `manual-reduction` | a scope reading elements one at a time, more than 16 per element written | `sum`/`mean`/`dot` |
 //! | `append-growth` | growth whose copied bytes dwarf the final array | preallocate (`zeros`, `with_capacity`) |
 //! | `dtype-downsize` | integer values that fit a smaller dtype (needs `SessionBuilder::value_ranges`); float64 only with [`AdviceOptions::precision`] | the smaller dtype |
-//! | `temporaries` | a scope allocating and freeing many buffers | `*_into(.., &mut out)` or in-place ops |
+//! | `temporaries` | a scope allocating and freeing 16+ buffers (1 MiB+) | `*_into(.., &mut out)` or in-place ops |
 //!
 //! Each piece of advice prints as one line starting `advice[RULE]: `.
 //!
@@ -93,9 +93,15 @@ pub struct AdviceOptions {
     pub precision: bool,
     /// Fewest scalar `get`/`set` calls in one scope that count as a loop.
     pub min_scalar_calls: u64,
+    /// A scalar loop reading more than this many elements per element it
+    /// writes is a reduction or mul-add loop (`manual-reduction`); fewer
+    /// (a map, a stencil) is `scalar-loop`.
+    pub reads_per_write: u64,
     /// Fewest buffers allocated and freed inside one scope that count as
     /// temporaries.
     pub min_temporaries: u64,
+    /// Fewest bytes those temporaries must allocate for the advice to matter.
+    pub min_temporary_bytes: u64,
     /// Growth is wasteful when its copied bytes exceed the final array's
     /// size this many times.
     pub growth_factor: f64,
@@ -109,7 +115,9 @@ impl Default for AdviceOptions {
         AdviceOptions {
             precision: false,
             min_scalar_calls: 1000,
+            reads_per_write: 16,
             min_temporaries: 16,
+            min_temporary_bytes: 1 << 20,
             growth_factor: 4.0,
             vector_gbps: 10.0,
         }
@@ -185,7 +193,7 @@ fn scalar_loops(report: &Report, opts: &AdviceOptions) -> Vec<Advice> {
             human_time(loop_ns)
         );
         let saving_ns = Some((loop_ns - vector_ns).max(0.0));
-        if sets.saturating_mul(4) >= gets {
+        if sets.saturating_mul(opts.reads_per_write) >= gets {
             out.push(Advice {
                 rule: "scalar-loop".into(),
                 path: scope.path.clone(),
@@ -388,6 +396,9 @@ fn temporaries(report: &Report, opts: &AdviceOptions) -> Vec<Advice> {
             continue;
         }
         let bytes: u64 = inside.iter().map(|r| r.bytes_allocated).sum();
+        if bytes < opts.min_temporary_bytes {
+            continue;
+        }
         let mut makers: Vec<&&JsonRecord> = inside
             .iter()
             .filter(|r| r.kind == "op" && r.allocations > 0)

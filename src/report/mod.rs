@@ -2,13 +2,17 @@
 //! [`io::atomic_write`](crate::io::atomic_write).
 
 pub mod advice;
+pub mod compare;
 pub mod folded;
+pub mod html;
 pub mod json;
+mod merge;
 pub mod pprof;
 pub mod svg;
 pub mod text;
 
 pub use advice::{advise, Advice, AdviceOptions};
+pub use compare::Comparison;
 pub use folded::{folded, Metric};
 pub use json::Report;
 pub use text::table;

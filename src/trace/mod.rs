@@ -117,6 +117,19 @@ pub fn register_scope(name: &'static str) -> LabelId {
     })
 }
 
+/// Enters a scope whose name is computed at run time (`rows=4`, a file
+/// name). Costs a lookup of the name on each call, so prefer `profile!` with
+/// a literal in hot loops. A no-op guard when no session records.
+pub fn enter_dynamic_scope(name: &str) -> ScopeGuard {
+    if !enabled() {
+        return ScopeGuard {
+            live: None,
+            _not_send: PhantomData,
+        };
+    }
+    enter_scope(tree::intern_scope_name(name))
+}
+
 struct Live {
     epoch: u64,
     node: NodeId,

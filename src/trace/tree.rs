@@ -71,6 +71,35 @@ pub fn intern(label: Label) -> LabelId {
     })
 }
 
+/// Interns a scope name known only at run time. Each distinct name is
+/// copied once and kept for the life of the process.
+pub fn intern_scope_name(name: &str) -> LabelId {
+    with_tree(|t| {
+        let probe = Label {
+            name: "",
+            dtype: "",
+            kind: LabelKind::Scope,
+        };
+        // Label 0 is the root ("all"), never a user scope.
+        let found = t
+            .labels
+            .iter()
+            .skip(1)
+            .position(|l| l.kind == LabelKind::Scope && l.name == name);
+        if let Some(i) = found {
+            return (i + 1) as LabelId;
+        }
+        let label = Label {
+            name: Box::leak(name.to_string().into_boxed_str()),
+            ..probe
+        };
+        let id = t.labels.len() as LabelId;
+        t.labels.push(label);
+        t.label_index.insert(label, id);
+        id
+    })
+}
+
 thread_local! {
     static CHILDREN: RefCell<HashMap<(NodeId, LabelId), NodeId>> = RefCell::new(HashMap::new());
     static OP_LABELS: RefCell<HashMap<(usize, usize), LabelId>> = RefCell::new(HashMap::new());

@@ -262,6 +262,27 @@ impl Array {
         Ok(out)
     }
 
+    /// `op(self, s)` written into `out`, which must have the result's dtype
+    /// and this array's shape (NumPy's `np.multiply(a, 2.0, out=c)`).
+    ///
+    /// # Errors
+    /// As [`Array::binary_scalar`]; [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) or
+    /// [`ShapeMismatch`](crate::ErrorKind::ShapeMismatch) for a wrong `out`.
+    pub fn binary_scalar_into(
+        &self,
+        op: BinaryOp,
+        s: impl Into<Scalar>,
+        out: &mut Array,
+    ) -> Result<()> {
+        let s = s.into();
+        let dt = self.scalar_dtype(op, s)?;
+        check_out(out, dt, self.shape(), op.name())?;
+        let mut g = op_guard(op.name(), dt, self.len(), self.len(), dt);
+        self.scalar_kernel(op, s, false, out)?;
+        note_values(&mut g, out);
+        Ok(())
+    }
+
     /// `scalar op self` (for `2.0 - a`, `1 / a`), with the same dtype rule.
     ///
     /// # Errors

@@ -1,0 +1,111 @@
+//! A self-contained HTML page: sections of text tables and flamegraphs, each
+//! SVG embedded as its own document (`<iframe srcdoc>`), since inferno's
+//! script assumes one SVG per document. Opens from disk with no network.
+//!
+//! ```
+//! use ndprof::report::html::Page;
+//! let mut page = Page::new("ndprof tour");
+//! page.heading("vectorize");
+//! page.text("case   variant   time");
+//! page.svg("time.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+//! let html = page.finish();
+//! assert!(html.contains("<iframe") && html.contains("srcdoc=\"&lt;svg"));
+//! ```
+
+use std::fmt::Write as _;
+
+/// Escapes text for HTML element content and double-quoted attributes.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An HTML page under construction.
+#[derive(Clone, Debug)]
+pub struct Page {
+    title: String,
+    toc: Vec<(String, String)>,
+    body: String,
+}
+
+impl Page {
+    /// An empty page titled `title`.
+    pub fn new(title: &str) -> Page {
+        Page {
+            title: title.to_string(),
+            toc: Vec::new(),
+            body: String::new(),
+        }
+    }
+
+    /// A section heading, listed in the table of contents.
+    pub fn heading(&mut self, text: &str) {
+        let id = format!("s{}", self.toc.len());
+        let _ = writeln!(self.body, "<h2 id=\"{id}\">{}</h2>", escape(text));
+        self.toc.push((id, text.to_string()));
+    }
+
+    /// A sub-heading.
+    pub fn subheading(&mut self, text: &str) {
+        let _ = writeln!(self.body, "<h3>{}</h3>", escape(text));
+    }
+
+    /// A paragraph of prose.
+    pub fn paragraph(&mut self, text: &str) {
+        let _ = writeln!(self.body, "<p>{}</p>", escape(text));
+    }
+
+    /// Preformatted text (tables, advice lines).
+    pub fn text(&mut self, text: &str) {
+        let _ = writeln!(self.body, "<pre>{}</pre>", escape(text));
+    }
+
+    /// An SVG document shown in its own frame, captioned `name`.
+    pub fn svg(&mut self, name: &str, svg: &str) {
+        let height = svg_height(svg).map_or(600, |h| h + 24);
+        let _ = writeln!(
+            self.body,
+            "<figure><figcaption>{}</figcaption><iframe title=\"{}\" style=\"height:{height}px\" srcdoc=\"{}\"></iframe></figure>",
+            escape(name),
+            escape(name),
+            escape(svg)
+        );
+    }
+
+    /// The finished page.
+    pub fn finish(self) -> String {
+        let mut toc = String::new();
+        for (id, text) in &self.toc {
+            let _ = write!(toc, "<li><a href=\"#{id}\">{}</a></li>", escape(text));
+        }
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
+             <style>\nbody {{ font-family: sans-serif; margin: 1.5em; max-width: 1300px; }}\n\
+             pre {{ background: #f6f6f6; padding: 0.6em; overflow-x: auto; font-size: 12px; }}\n\
+             iframe {{ width: 100%; border: 1px solid #ccc; }}\nfigure {{ margin: 0.5em 0 1.5em 0; }}\n\
+             figcaption {{ font-weight: bold; margin-bottom: 0.3em; }}\n</style>\n</head>\n<body>\n\
+             <h1>{title}</h1>\n<ul>{toc}</ul>\n{body}</body>\n</html>\n",
+            title = escape(&self.title),
+            body = self.body
+        )
+    }
+}
+
+/// The `height` attribute of the root `<svg>` element, in pixels.
+fn svg_height(svg: &str) -> Option<u32> {
+    let start = svg.find("<svg")?;
+    let tag = &svg[start..start + svg[start..].find('>')?];
+    let at = tag.find(" height=\"")? + 9;
+    let rest = &tag[at..];
+    rest[..rest.find('"')?].trim_end_matches("px").parse().ok()
+}

@@ -1,0 +1,151 @@
+//! Case `builtins`: hand-written triple-loop `dot` (through scalar `get`, and
+//! through typed slices) against the built-in `dot`; hand-written mean
+//! against `mean`. The scalar-get `dot` is too slow to run in full: it runs
+//! on the first few rows and is extrapolated to all rows.
+
+use super::{disagree, session, CaseRun, Extrapolation, Group, Size};
+use crate::profiler::scope;
+use crate::{profile, Array, DType, Result};
+
+/// Runs the case (full: 1000x500 @ 500x1000 and mean of 1e7; quick:
+/// 200x100 @ 100x200 and mean of 1e6).
+///
+/// # Errors
+/// Runtime errors; [`Session`](crate::ErrorKind::Session) if a session is running.
+pub fn run(size: Size) -> Result<CaseRun> {
+    let (m, k, n) = size.pick((200, 100, 200), (1000, 500, 1000));
+    let len = size.pick(1_000_000, 10_000_000);
+    let row_counts: [usize; 3] = size.pick([2, 4, 8], [4, 8, 16]);
+    let session = session("builtins", size)?;
+    let a = Array::random_normal(&[m, k], 0.0, 1.0, 1, DType::Float64)?;
+    let b = Array::random_normal(&[k, n], 0.0, 1.0, 2, DType::Float64)?;
+    let x = Array::random_uniform(&[len], 0.0, 1.0, 3, DType::Float64)?;
+
+    let (builtin, typed, partial) = profile!("dot", {
+        let partial = profile!("scalar get loop", {
+            let mut last = None;
+            for rows in row_counts {
+                let _rows = scope(&format!("rows={rows}"));
+                last = Some(scalar_dot(&a, &b, rows)?);
+            }
+            last
+        });
+        let typed = profile!("typed slice loop (compiled)", { typed_dot(&a, &b)? });
+        let builtin = profile!("built-in dot", { a.dot(&b)? });
+        (builtin, typed, partial)
+    });
+    if !close(&typed, &builtin, 1e-9 * k as f64)? {
+        return Err(disagree("builtins", "typed dot"));
+    }
+    if let Some(p) = partial {
+        let rows = p.shape()[0];
+        let head = builtin.slice(&[(0..rows).into()])?.to_contiguous()?;
+        if !close(&p, &head, 1e-9 * k as f64)? {
+            return Err(disagree("builtins", "scalar dot"));
+        }
+    }
+
+    let means = profile!("mean", {
+        let looped = profile!("scalar get loop", {
+            let mut s = 0.0;
+            for i in 0..len {
+                s += x.get(&[i])?.to_f64();
+            }
+            s / len as f64
+        });
+        let typed = profile!("typed slice loop (compiled)", {
+            let s: f64 = x.as_slice::<f64>()?.iter().sum();
+            s / len as f64
+        });
+        let builtin = profile!("built-in mean", { x.mean()?.item()?.to_f64() });
+        [looped, typed, builtin]
+    });
+    if means.iter().any(|v| (v - means[2]).abs() > 1e-9) {
+        return Err(disagree("builtins", "mean"));
+    }
+    let profile = session.finish()?;
+    Ok(CaseRun {
+        case: "builtins",
+        profiles: vec![(String::new(), profile)],
+        groups: vec![
+            Group::under(
+                "builtins: dot",
+                0,
+                "dot",
+                &[
+                    "scalar get loop",
+                    "typed slice loop (compiled)",
+                    "built-in dot",
+                ],
+            ),
+            Group::under(
+                "builtins: mean",
+                0,
+                "mean",
+                &[
+                    "scalar get loop",
+                    "typed slice loop (compiled)",
+                    "built-in mean",
+                ],
+            ),
+        ],
+        extrapolations: vec![Extrapolation {
+            profile: 0,
+            path: vec!["dot".into(), "scalar get loop".into()],
+            points: row_counts
+                .iter()
+                .map(|r| (format!("rows={r}"), *r as f64))
+                .collect(),
+            variable: "rows",
+            full: m as f64,
+            exponents: &[0.0, 1.0],
+        }],
+        notes: vec![
+            format!("dot: {m}x{k} @ {k}x{n} float64; the scalar loop runs on {row_counts:?} rows"),
+            format!("mean: {len} float64 elements"),
+        ],
+    })
+}
+
+/// The first `rows` rows of `a @ b` by scalar access: `c[i,j] += a[i,p] * b[p,j]`.
+fn scalar_dot(a: &Array, b: &Array, rows: usize) -> Result<Array> {
+    let (k, n) = (a.shape()[1], b.shape()[1]);
+    let mut c = Array::zeros(&[rows, n], DType::Float64)?;
+    for i in 0..rows {
+        for j in 0..n {
+            let mut s = 0.0;
+            for p in 0..k {
+                s += a.get(&[i, p])?.to_f64() * b.get(&[p, j])?.to_f64();
+            }
+            c.set(&[i, j], s)?;
+        }
+    }
+    Ok(c)
+}
+
+/// `a @ b` by a hand-written loop over typed slices (i-p-j order, so the
+/// inner loop runs along rows of `b` and `c` and vectorizes).
+fn typed_dot(a: &Array, b: &Array) -> Result<Array> {
+    let (m, k, n) = (a.shape()[0], a.shape()[1], b.shape()[1]);
+    let mut c = Array::zeros(&[m, n], DType::Float64)?;
+    let (av, bv) = (a.as_slice::<f64>()?, b.as_slice::<f64>()?);
+    let cv = c.as_slice_mut::<f64>()?;
+    for i in 0..m {
+        let crow = &mut cv[i * n..(i + 1) * n];
+        for p in 0..k {
+            let aip = av[i * k + p];
+            for (c, &b) in crow.iter_mut().zip(&bv[p * n..(p + 1) * n]) {
+                *c += aip * b;
+            }
+        }
+    }
+    Ok(c)
+}
+
+fn close(x: &Array, y: &Array, tol: f64) -> Result<bool> {
+    Ok(x.shape() == y.shape()
+        && x.to_vec::<f64>()?
+            .iter()
+            .zip(y.to_vec::<f64>()?)
+            .all(|(a, b)| (a - b).abs() <= tol))
+}

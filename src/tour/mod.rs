@@ -1,0 +1,159 @@
+//! The tour: the classic NumPy optimization advice, measured. Each case
+//! runs its variants in `profile!` scopes under a session; the tour writes
+//! every case's outputs, heap reports per dtype and their comparison,
+//! combined flamegraphs, a summary table with speedups, the advice, and a
+//! self-contained `index.html` (`ndprof tour`, or `cargo run --release`).
+//!
+//! | case | what it compares |
+//! |---|---|
+//! | [`vectorize`] | per-element loop, typed slice loop, vectorized op on 1 and all threads |
+//! | [`builtins`] | hand-written `dot` and mean (scalar and typed) vs `dot`, `mean` |
+//! | [`preallocate`] | copying `append` in a loop vs `push`, `zeros` + fill, `arange` |
+//! | [`dtypes`] | int32 vs int64 particles, float32 vs float64 heat: heap per dtype |
+//! | [`simulation`] | heat diffusion: naive, vectorized, preallocated, typed kernel |
+//!
+//! Quadratic variants (copying append, the scalar-loop `dot`) run at
+//! reduced sizes; a cost law fitted to those runs ([`Fit`]) gives the
+//! full-size figures, and the summary shows the fit.
+//!
+//! ```no_run
+//! use ndprof::tour::{self, Size, TourConfig};
+//! # fn main() -> ndprof::Result<()> {
+//! let cfg = TourConfig { size: Size::Quick, out: "profiles".into() };
+//! let result = tour::run(&cfg, &mut |step, total, what| eprintln!("[{step}/{total}] {what}"))?;
+//! print!("{}", result.summary_text());
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod builtins;
+pub mod dtypes;
+mod fit;
+mod output;
+pub mod preallocate;
+pub mod simulation;
+pub mod vectorize;
+
+pub use fit::Fit;
+pub use output::{run, TourConfig, TourResult};
+
+use crate::error::{Error, Result};
+use crate::profiler::{Profile, Session, SessionBuilder};
+
+/// How big the tour's problems are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Size {
+    /// Small sizes: the whole tour in well under 20 s.
+    Quick,
+    /// The sizes the issue names (1e6-element arrays, 1000x500 @ 500x1000).
+    Full,
+}
+
+impl Size {
+    /// `quick` or `full` by size.
+    pub fn pick<T>(self, quick: T, full: T) -> T {
+        match self {
+            Size::Quick => quick,
+            Size::Full => full,
+        }
+    }
+
+    /// `quick` or `full`.
+    pub fn name(self) -> &'static str {
+        self.pick("quick", "full")
+    }
+}
+
+/// The session settings every case uses: heap report and integer value
+/// ranges on, CPU sampling at the default 99 Hz, scalar get/set timed 1 in
+/// 16 (counts stay exact), labelled with the case and size.
+pub fn builder(case: &str, size: Size) -> SessionBuilder {
+    Session::builder()
+        .heap(true)
+        .value_ranges(true)
+        .scalar_time_every(16)
+        .label("case", case)
+        .label("size", size.name())
+}
+
+fn session(case: &str, size: Size) -> Result<Session> {
+    builder(case, size).start()
+}
+
+fn disagree(case: &str, what: &str) -> Error {
+    Error::invalid(format!(
+        "tour case {case}: the {what} variant's result differs from the others"
+    ))
+}
+
+/// What one case recorded.
+pub struct CaseRun {
+    /// The case id (also its output directory).
+    pub case: &'static str,
+    /// Profiles with the subdirectory they are written to (`""`: the case's own).
+    pub profiles: Vec<(String, Profile)>,
+    /// Variants to compare, in groups.
+    pub groups: Vec<Group>,
+    /// Variants measured at reduced sizes.
+    pub extrapolations: Vec<Extrapolation>,
+    /// Sizes and checks, for the summary.
+    pub notes: Vec<String>,
+}
+
+/// Variants compared against each other: (profile index, scope path) each.
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub title: String,
+    pub members: Vec<(usize, Vec<String>)>,
+}
+
+impl Group {
+    /// Variants that are top-level scopes of one profile.
+    pub fn top_level(title: &str, profile: usize, names: &[&str]) -> Group {
+        Group {
+            title: title.to_string(),
+            members: names
+                .iter()
+                .map(|n| (profile, vec![n.to_string()]))
+                .collect(),
+        }
+    }
+
+    /// Variants that are child scopes of `parent`.
+    pub fn under(title: &str, profile: usize, parent: &str, names: &[&str]) -> Group {
+        Group {
+            title: title.to_string(),
+            members: names
+                .iter()
+                .map(|n| (profile, vec![parent.to_string(), n.to_string()]))
+                .collect(),
+        }
+    }
+
+    /// One top-level scope from each of several profiles.
+    pub fn each_profile(title: &str, members: &[(usize, &str)]) -> Group {
+        Group {
+            title: title.to_string(),
+            members: members
+                .iter()
+                .map(|(p, n)| (*p, vec![n.to_string()]))
+                .collect(),
+        }
+    }
+}
+
+/// A variant measured at reduced sizes: its child scopes are the runs.
+#[derive(Clone, Debug)]
+pub struct Extrapolation {
+    pub profile: usize,
+    /// The variant's scope path.
+    pub path: Vec<String>,
+    /// Child scope name and problem size of each reduced run.
+    pub points: Vec<(String, f64)>,
+    /// The size variable's name (`n`, `rows`).
+    pub variable: &'static str,
+    /// The full problem size.
+    pub full: f64,
+    /// Exponents of the cost law to fit (`[1.0, 2.0]`: per call plus quadratic copying).
+    pub exponents: &'static [f64],
+}

@@ -1,0 +1,445 @@
+//! Running the cases and writing what the tour produces.
+
+use super::{builtins, dtypes, preallocate, simulation, vectorize};
+use super::{CaseRun, Extrapolation, Fit, Size};
+use crate::alloc::human_bytes;
+use crate::error::{Error, Result};
+use crate::report::compare::{differential_svg, Comparison};
+use crate::report::html::Page;
+use crate::report::json::{JsonRecord, Report};
+use crate::report::{svg, write_text, Advice, Metric};
+use crate::DType;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Where and how big.
+#[derive(Clone, Debug)]
+pub struct TourConfig {
+    pub size: Size,
+    /// The output directory (`profiles` by default in the CLI).
+    pub out: PathBuf,
+}
+
+/// One line of the summary table.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    pub group: String,
+    pub variant: String,
+    /// Wall time (extrapolated to the full size where `fit` is set).
+    pub time_ns: f64,
+    /// Slowest variant's time in the group over this one's.
+    pub speedup: f64,
+    /// Bytes allocated (buffers and, with `alloc::Tracking`, the rest of the heap).
+    pub bytes: u64,
+    pub allocations: u64,
+    pub reallocations: u64,
+    /// The fitted law, when the row is extrapolated.
+    pub fit: Option<String>,
+}
+
+/// What the tour measured and wrote.
+#[derive(Clone, Debug, Serialize)]
+pub struct TourResult {
+    pub size: String,
+    pub rows: Vec<Row>,
+    /// How each extrapolated variant was fitted.
+    pub fits: Vec<String>,
+    pub notes: Vec<String>,
+    /// Every case's advice; paths start with the case (and dtype run).
+    pub advice: Vec<Advice>,
+    /// Every file written, relative to the output directory.
+    pub files: Vec<String>,
+}
+
+impl TourResult {
+    /// The summary table, the fits, the notes and the advice, as text.
+    pub fn summary_text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{:<26} {:<34} {:>12} {:>9} {:>12} {:>8} {:>8}",
+            "case", "variant", "time", "speedup", "bytes", "allocs", "reallocs"
+        );
+        let mut last = "";
+        for r in &self.rows {
+            if r.group != last && !last.is_empty() {
+                out.push('\n');
+            }
+            last = &r.group;
+            let mark = if r.fit.is_some() { "*" } else { "" };
+            let _ = writeln!(
+                out,
+                "{:<26} {:<34} {:>12} {:>8.1}x {:>12} {:>8} {:>8}",
+                r.group,
+                r.variant,
+                format!("{}{mark}", time(r.time_ns)),
+                r.speedup,
+                human_bytes(r.bytes),
+                r.allocations,
+                r.reallocations
+            );
+        }
+        if !self.fits.is_empty() {
+            let _ = writeln!(out, "\n* extrapolated from reduced sizes:");
+            for f in &self.fits {
+                let _ = writeln!(out, "  {f}");
+            }
+        }
+        let _ = writeln!(out);
+        for n in &self.notes {
+            let _ = writeln!(out, "{n}");
+        }
+        let _ = writeln!(out);
+        for a in &self.advice {
+            let _ = writeln!(out, "{a}");
+        }
+        out
+    }
+}
+
+fn time(ns: f64) -> String {
+    if ns >= 1e9 {
+        format!("{:.2} s", ns / 1e9)
+    } else {
+        format!("{:.3} ms", ns / 1e6)
+    }
+}
+
+/// The cases in tour order, each a function of the size.
+type CaseFn = fn(Size) -> Result<CaseRun>;
+const CASES: [(&str, CaseFn); 5] = [
+    ("vectorize", vectorize::run),
+    ("builtins", builtins::run),
+    ("preallocate", preallocate::run),
+    ("dtypes", dtypes::run),
+    ("simulation", |s| simulation::run(s, DType::Float64)),
+];
+
+/// Runs every case and writes the outputs into `cfg.out`, calling
+/// `progress(step, total, what)` before each step.
+///
+/// # Errors
+/// Runtime errors of a case; [`Session`](crate::ErrorKind::Session) if a
+/// session is already running; [`Io`](crate::ErrorKind::Io) naming the path
+/// that could not be written.
+pub fn run(cfg: &TourConfig, progress: &mut dyn FnMut(usize, usize, &str)) -> Result<TourResult> {
+    std::fs::create_dir_all(&cfg.out).map_err(|e| Error::io(&cfg.out, e))?;
+    let total = CASES.len() + 1;
+    let mut runs = Vec::new();
+    for (i, (name, case)) in CASES.iter().enumerate() {
+        progress(i, total, name);
+        runs.push(case(cfg.size)?);
+    }
+    progress(CASES.len(), total, "writing outputs");
+    let result = write(cfg, &runs)?;
+    progress(total, total, "done");
+    Ok(result)
+}
+
+/// The reports of one case, by subdirectory.
+struct Reports<'a> {
+    run: &'a CaseRun,
+    reports: Vec<(String, Report)>,
+}
+
+fn subtree<'a>(report: &'a Report, path: &'a [String]) -> impl Iterator<Item = &'a JsonRecord> {
+    report
+        .records
+        .iter()
+        .filter(move |r| r.path.starts_with(path))
+}
+
+/// (time, bytes, allocations, reallocations) of the scope at `path`.
+fn measure(report: &Report, path: &[String]) -> (f64, u64, u64, u64) {
+    let time = report
+        .records
+        .iter()
+        .find(|r| r.path == path)
+        .map_or(0.0, |r| r.total_ns);
+    let (mut bytes, mut allocs, mut reallocs) = (0, 0, 0);
+    for r in subtree(report, path) {
+        bytes += r.bytes_allocated + r.heap_bytes;
+        allocs += r.allocations + r.heap_allocations;
+        reallocs += r.reallocations;
+    }
+    (time, bytes, allocs, reallocs)
+}
+
+/// Fits time, bytes and allocations of an extrapolated variant and predicts
+/// them at the full size.
+fn extrapolate(report: &Report, e: &Extrapolation) -> Option<((f64, u64, u64, u64), String)> {
+    let mut pts = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    for (child, x) in &e.points {
+        let mut path = e.path.clone();
+        path.push(child.clone());
+        let (t, b, a, r) = measure(report, &path);
+        for (p, v) in pts.iter_mut().zip([t, b as f64, a as f64, r as f64]) {
+            p.push((*x, v));
+        }
+    }
+    let time = Fit::least_squares(&pts[0], e.exponents)?;
+    let predict = |p: &[(f64, f64)], exps: &[f64]| {
+        Fit::least_squares(p, exps).map_or(0.0, |f| f.predict(e.full))
+    };
+    // Counts grow at most linearly (one allocation per call); bytes as time.
+    let linear: Vec<f64> = e.exponents.iter().copied().filter(|&x| x <= 1.0).collect();
+    let values = (
+        time.predict(e.full),
+        predict(&pts[1], e.exponents) as u64,
+        predict(&pts[2], &linear).round() as u64,
+        predict(&pts[3], &linear).round() as u64,
+    );
+    let measured: Vec<String> = time
+        .points
+        .iter()
+        .map(|(x, y)| format!("{}={x} {}", e.variable, self::time(*y)))
+        .collect();
+    let text = format!(
+        "{}: time = {} fitted to {}; at {} = {} -> {}",
+        e.path.join(";"),
+        time.formula(e.variable),
+        measured.join(", "),
+        e.variable,
+        e.full,
+        self::time(values.0)
+    );
+    Some((values, text))
+}
+
+fn rows(cases: &[Reports<'_>], fits: &mut Vec<String>) -> Vec<Row> {
+    let mut out = Vec::new();
+    for c in cases {
+        for g in &c.run.groups {
+            let mut group: Vec<Row> = Vec::new();
+            for (p, path) in &g.members {
+                let Some((_, report)) = c.reports.get(*p) else {
+                    continue;
+                };
+                let ext = c
+                    .run
+                    .extrapolations
+                    .iter()
+                    .find(|e| e.profile == *p && &e.path == path)
+                    .and_then(|e| extrapolate(report, e));
+                let ((t, b, a, r), fit) = match ext {
+                    Some((v, text)) => {
+                        fits.push(text.clone());
+                        (v, Some(text))
+                    }
+                    None => (measure(report, path), None),
+                };
+                group.push(Row {
+                    group: g.title.clone(),
+                    variant: path.last().cloned().unwrap_or_default(),
+                    time_ns: t,
+                    speedup: 1.0,
+                    bytes: b,
+                    allocations: a,
+                    reallocations: r,
+                    fit,
+                });
+            }
+            let slowest = group.iter().map(|r| r.time_ns).fold(0.0, f64::max);
+            for r in &mut group {
+                r.speedup = if r.time_ns > 0.0 {
+                    slowest / r.time_ns
+                } else {
+                    0.0
+                };
+            }
+            out.extend(group);
+        }
+    }
+    out
+}
+
+/// Advice of every report, with the case (and dtype run) in front of the path.
+fn all_advice(cases: &[Reports<'_>]) -> Vec<Advice> {
+    let mut out = Vec::new();
+    for c in cases {
+        for (sub, report) in &c.reports {
+            let prefix = if sub.is_empty() {
+                c.run.case.to_string()
+            } else {
+                format!("{}/{sub}", c.run.case)
+            };
+            for a in report.advice.iter().filter(|a| !smaller_rerun(c.run, a)) {
+                let mut a = a.clone();
+                a.path.insert(0, prefix.clone());
+                out.push(a);
+            }
+        }
+    }
+    out
+}
+
+/// Whether `a` is about a reduced-size run of an extrapolated variant other
+/// than the largest (the same advice would repeat once per size).
+fn smaller_rerun(run: &CaseRun, a: &Advice) -> bool {
+    run.extrapolations.iter().any(|e| {
+        let largest = e.points.last().map(|p| p.0.as_str());
+        a.path.len() > e.path.len()
+            && a.path.starts_with(&e.path)
+            && Some(a.path[e.path.len()].as_str()) != largest
+            && e.points.iter().any(|p| p.0 == a.path[e.path.len()])
+    })
+}
+
+fn case_dir(out: &Path, case: &str, sub: &str) -> PathBuf {
+    if sub.is_empty() {
+        out.join(case)
+    } else {
+        out.join(case).join(sub)
+    }
+}
+
+/// Folded lines of several reports, each prefixed by its case name.
+fn combined_folded(cases: &[Reports<'_>], names: &[&str], metric: Metric) -> String {
+    let mut out = String::new();
+    for c in cases.iter().filter(|c| names.contains(&c.run.case)) {
+        for (_, r) in &c.reports {
+            for line in r.folded(metric).lines() {
+                let _ = writeln!(out, "{};{line}", c.run.case);
+            }
+        }
+    }
+    out
+}
+
+fn write(cfg: &TourConfig, runs: &[CaseRun]) -> Result<TourResult> {
+    let out = &cfg.out;
+    let mut files = Vec::new();
+    let mut cases = Vec::new();
+    for run in runs {
+        let mut reports = Vec::new();
+        for (sub, profile) in &run.profiles {
+            let dir = case_dir(out, run.case, sub);
+            profile.write_all(&dir)?;
+            files.push(dir.strip_prefix(out).unwrap_or(&dir).display().to_string() + "/");
+            reports.push((sub.clone(), profile.report()));
+        }
+        cases.push(Reports { run, reports });
+    }
+    let mut put = |name: &str, text: &str| -> Result<()> {
+        write_text(&out.join(name), text)?;
+        files.push(name.to_string());
+        Ok(())
+    };
+
+    // Heap reports per dtype and their comparisons (before: the wider dtype).
+    let mut comparisons = Vec::new();
+    if let Some(d) = cases.iter().find(|c| c.run.case == "dtypes") {
+        for (sub, report) in &d.reports {
+            put(&format!("heap-{sub}.json"), &report.to_json()?)?;
+        }
+        for (wide, narrow) in [("int64", "int32"), ("float64", "float32")] {
+            let find = |n: &str| d.reports.iter().find(|(s, _)| s == n).map(|(_, r)| r);
+            if let (Some(a), Some(b)) = (find(wide), find(narrow)) {
+                let stem = format!("heap-{wide}-vs-{narrow}");
+                let text = Comparison::new(a, b).to_text();
+                put(&format!("{stem}.txt"), &text)?;
+                let diff = differential_svg(a, b, Metric::Bytes)?;
+                put(&format!("{stem}.svg"), &diff)?;
+                comparisons.push((stem, text, diff));
+            }
+        }
+    }
+
+    // Combined flamegraphs.
+    let loops = svg::flamegraph(
+        &combined_folded(&cases, &["vectorize", "builtins"], Metric::Time),
+        "loop vs vectorized: wall time of every variant (vectorize, builtins)",
+        "ns",
+    )?;
+    put("loop-vs-vectorized.svg", &loops)?;
+    let growth_time = svg::flamegraph(
+        &combined_folded(&cases, &["preallocate"], Metric::Time),
+        "preallocate vs append: wall time",
+        "ns",
+    )?;
+    put("prealloc-vs-append.svg", &growth_time)?;
+    let growth_bytes = svg::flamegraph(
+        &combined_folded(&cases, &["preallocate"], Metric::Bytes),
+        "preallocate vs append: bytes allocated",
+        "bytes",
+    )?;
+    put("prealloc-vs-append-bytes.svg", &growth_bytes)?;
+
+    let mut fits = Vec::new();
+    let rows = rows(&cases, &mut fits);
+    let mut result = TourResult {
+        size: cfg.size.name().to_string(),
+        rows,
+        fits,
+        notes: runs.iter().flat_map(|r| r.notes.iter().cloned()).collect(),
+        advice: all_advice(&cases),
+        files: Vec::new(),
+    };
+    let summary = result.summary_text();
+    put("summary.txt", &summary)?;
+    files.push("tour.json".into());
+    files.push("index.html".into());
+    result.files = files;
+    let json = serde_json::to_string_pretty(&result)
+        .map_err(|e| Error::format(format!("writing tour.json: {e}")))?;
+    write_text(&out.join("tour.json"), &json)?;
+
+    let named = [
+        ("loop-vs-vectorized.svg", &loops),
+        ("prealloc-vs-append.svg", &growth_time),
+        ("prealloc-vs-append-bytes.svg", &growth_bytes),
+    ];
+    let html = index_html(cfg, &cases, &summary, &named, &comparisons)?;
+    write_text(&out.join("index.html"), &html)?;
+    Ok(result)
+}
+
+fn index_html(
+    cfg: &TourConfig,
+    cases: &[Reports<'_>],
+    summary: &str,
+    combined: &[(&str, &String)],
+    comparisons: &[(String, String, String)],
+) -> Result<String> {
+    let mut page = Page::new(&format!("ndprof tour ({})", cfg.size.name()));
+    page.heading("Summary and advice");
+    page.paragraph(
+        "Wall time of each variant (profiled), speedup over the slowest variant of its group, \
+         bytes allocated, allocations and reallocations. Rows marked * are extrapolated from \
+         reduced sizes with the fit shown.",
+    );
+    page.text(summary);
+    page.heading("Loop vs vectorized, preallocate vs append");
+    for (name, svg) in combined {
+        page.svg(name, svg);
+    }
+    page.heading("Heap by dtype");
+    for (stem, text, diff) in comparisons {
+        page.subheading(stem);
+        page.text(text);
+        page.svg(&format!("{stem}.svg"), diff);
+    }
+    for c in cases {
+        for (sub, report) in &c.reports {
+            let title = if sub.is_empty() {
+                c.run.case.to_string()
+            } else {
+                format!("{} / {sub}", c.run.case)
+            };
+            page.heading(&format!("Case {title}"));
+            page.text(&format!("{}\n{}", report.table(), report.summary()));
+            for metric in [Metric::Time, Metric::Bytes, Metric::Allocations] {
+                page.svg(
+                    &format!("{title}: {}", metric.name()),
+                    &report.flamegraph_svg(metric)?,
+                );
+            }
+            let dir = case_dir(&cfg.out, c.run.case, sub);
+            if let Ok(cpu) = std::fs::read_to_string(dir.join("cpu.svg")) {
+                page.svg(&format!("{title}: native CPU samples"), &cpu);
+            }
+        }
+    }
+    Ok(page.finish())
+}

@@ -22,13 +22,14 @@ pub fn atomic_write(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()
     tmp_name.push(format!(".tmp-{}", std::process::id()));
     let tmp = path.with_file_name(tmp_name);
     let result = (|| {
-        let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        // Errors name the destination: the temporary name means nothing to a user.
+        let file = File::create(&tmp).map_err(|e| Error::io(path, e))?;
         let mut w = BufWriter::new(file);
         write(&mut w).map_err(|e| e.with_path(path))?;
         let file = w
             .into_inner()
-            .map_err(|e| Error::io(&tmp, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(&tmp, e))?;
+            .map_err(|e| Error::io(path, e.into_error()))?;
+        file.sync_all().map_err(|e| Error::io(path, e))?;
         fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
     })();
     if result.is_err() {

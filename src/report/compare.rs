@@ -24,7 +24,81 @@ use super::json::{JsonRecord, Report};
 use super::svg;
 use crate::alloc::human_bytes;
 use crate::error::Result;
+use std::collections::HashMap;
 use std::fmt::Write as _;
+
+/// Display path of each record path of one report.
+type PathMap = HashMap<Vec<String>, Vec<String>>;
+
+/// A frame without its `[dtype]` tag.
+fn untagged(frame: &str) -> &str {
+    match frame.rfind('[') {
+        Some(i) if frame.ends_with(']') => &frame[..i],
+        _ => frame,
+    }
+}
+
+/// Display paths for both reports' records. Paths equal in both stay as
+/// they are; a path found in each report only under a different dtype tag
+/// (`arange[int64]` vs `arange[int32]`, one each) pairs up under a merged
+/// name (`arange[int64|int32]`), so runs of one program at two dtypes
+/// compare op by op.
+fn align(a: &Report, b: &Report) -> (PathMap, PathMap) {
+    let mut to_a: PathMap = a
+        .records
+        .iter()
+        .map(|r| (r.path.clone(), r.path.clone()))
+        .collect();
+    let mut to_b: PathMap = b
+        .records
+        .iter()
+        .map(|r| (r.path.clone(), r.path.clone()))
+        .collect();
+    let key = |p: &[String]| -> Vec<String> { p.iter().map(|f| untagged(f).to_string()).collect() };
+    let only = |mine: &HashMap<Vec<String>, Vec<String>>,
+                other: &HashMap<Vec<String>, Vec<String>>| {
+        let mut by_key: HashMap<Vec<String>, Vec<Vec<String>>> = HashMap::new();
+        for p in mine.keys().filter(|p| !other.contains_key(*p)) {
+            by_key.entry(key(p)).or_default().push(p.clone());
+        }
+        by_key
+    };
+    let (only_a, only_b) = (only(&to_a, &to_b), only(&to_b, &to_a));
+    for (k, pa) in &only_a {
+        let Some(pb) = only_b.get(k) else { continue };
+        if let ([pa], [pb]) = (pa.as_slice(), pb.as_slice()) {
+            let merged: Vec<String> = pa
+                .iter()
+                .zip(pb)
+                .map(|(x, y)| {
+                    if x == y {
+                        x.clone()
+                    } else {
+                        let tag =
+                            |f: &str| f[untagged(f).len()..].trim_matches(['[', ']']).to_string();
+                        format!("{}[{}|{}]", untagged(x), tag(x), tag(y))
+                    }
+                })
+                .collect();
+            to_a.insert(pa.clone(), merged.clone());
+            to_b.insert(pb.clone(), merged);
+        }
+    }
+    (to_a, to_b)
+}
+
+/// Folded lines of `r` by `metric` with paths renamed through `map`.
+fn renamed_folded(r: &Report, metric: Metric, map: &PathMap) -> String {
+    let mut out = String::new();
+    for rec in &r.records {
+        let count = metric.count(rec);
+        if count > 0 {
+            let path = map.get(&rec.path).unwrap_or(&rec.path);
+            let _ = writeln!(out, "{} {count}", path.join(";"));
+        }
+    }
+    out
+}
 
 /// One quantity in both reports.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,7 +142,9 @@ pub struct Comparison {
     /// Whole-run totals.
     pub totals: Vec<Pair>,
     /// Per path, in A's order then paths only in B; each with time, bytes
-    /// allocated, allocations, reallocations and copied bytes.
+    /// allocated, allocations, reallocations and copied bytes. An op found
+    /// in each report only under a different dtype pairs up as
+    /// `name[dtypeA|dtypeB]`.
     pub rows: Vec<(Vec<String>, Vec<Pair>)>,
 }
 
@@ -144,20 +220,27 @@ impl Comparison {
                 unit: Unit::Bytes,
             },
         ];
-        let mut paths: Vec<&Vec<String>> = a.records.iter().map(|r| &r.path).collect();
-        for r in &b.records {
-            if !paths.contains(&&r.path) {
-                paths.push(&r.path);
+        let (to_a, to_b) = align(a, b);
+        let mut paths: Vec<Vec<String>> = Vec::new();
+        for p in a
+            .records
+            .iter()
+            .map(|r| &to_a[&r.path])
+            .chain(b.records.iter().map(|r| &to_b[&r.path]))
+        {
+            if !paths.contains(p) {
+                paths.push(p.clone());
             }
         }
-        let find = |rep: &'_ Report, p: &[String]| -> Option<JsonRecord> {
-            rep.records.iter().find(|r| r.path == p).cloned()
+        let find = |rep: &Report, map: &PathMap, p: &[String]| {
+            rep.records.iter().find(|r| map[&r.path] == p).cloned()
         };
         let rows = paths
             .into_iter()
             .map(|p| {
-                let (ra, rb) = (find(a, p), find(b, p));
-                (p.clone(), row_pairs(ra.as_ref(), rb.as_ref()))
+                let (ra, rb) = (find(a, &to_a, &p), find(b, &to_b, &p));
+                let pairs = row_pairs(ra.as_ref(), rb.as_ref());
+                (p, pairs)
             })
             .collect();
         Comparison {
@@ -251,5 +334,11 @@ pub fn differential_svg(a: &Report, b: &Report, metric: Metric) -> Result<String
         or_dash(&label(a)),
         or_dash(&label(b))
     );
-    svg::differential(&a.folded(metric), &b.folded(metric), &title, metric.unit())
+    let (to_a, to_b) = align(a, b);
+    svg::differential(
+        &renamed_folded(a, metric, &to_a),
+        &renamed_folded(b, metric, &to_b),
+        &title,
+        metric.unit(),
+    )
 }

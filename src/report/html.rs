@@ -9,7 +9,7 @@
 //! page.text("case   variant   time");
 //! page.svg("time.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
 //! let html = page.finish();
-//! assert!(html.contains("<iframe") && html.contains("srcdoc=\"&lt;svg"));
+//! assert!(html.contains("<iframe") && html.contains("&lt;svg xmlns"));
 //! ```
 
 use std::fmt::Write as _;
@@ -70,15 +70,22 @@ impl Page {
         let _ = writeln!(self.body, "<pre>{}</pre>", escape(text));
     }
 
-    /// An SVG document shown in its own frame, captioned `name`.
+    /// An SVG document shown in its own frame, captioned `name`. The frame's
+    /// document is HTML (as `srcdoc` always is) holding the SVG inline at
+    /// full width, so inferno's fluid layout script sizes it to the frame.
     pub fn svg(&mut self, name: &str, svg: &str) {
         let height = svg_height(svg).map_or(600, |h| h + 24);
+        let inline = svg.find("<svg").map_or(svg, |at| &svg[at..]);
+        let doc = format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>html,body{{margin:0}}\
+             svg{{display:block;width:100%}}</style></head><body>{inline}</body></html>"
+        );
         let _ = writeln!(
             self.body,
             "<figure><figcaption>{}</figcaption><iframe title=\"{}\" style=\"height:{height}px\" srcdoc=\"{}\"></iframe></figure>",
             escape(name),
             escape(name),
-            escape(svg)
+            escape(&doc)
         );
     }
 

@@ -61,10 +61,7 @@ pub fn run(size: Size) -> Result<CaseRun> {
         let session = builder("dtypes", size)
             .label("dtype", dtype.name())
             .start()?;
-        let s = {
-            let _s = crate::profiler::scope(&format!("particles {dtype}"));
-            particles(n, steps, dtype)?
-        };
+        let s = profile!("particles", { particles(n, steps, dtype)? });
         sums.push(s);
         profiles.push((dtype.name().to_string(), session.finish()?));
     }
@@ -76,10 +73,9 @@ pub fn run(size: Size) -> Result<CaseRun> {
         let session = builder("dtypes", size)
             .label("dtype", dtype.name())
             .start()?;
-        let h = {
-            let _s = crate::profiler::scope(&format!("heat {dtype}"));
+        let h = profile!("heat", {
             Heat::for_size(size, dtype).run(Variant::Preallocated)?
-        };
+        });
         heats.push(h);
         profiles.push((dtype.name().to_string(), session.finish()?));
     }
@@ -91,8 +87,16 @@ pub fn run(size: Size) -> Result<CaseRun> {
         case: "dtypes",
         profiles,
         groups: vec![
-            Group::each_profile("dtypes: particles", &[(0, "particles int32"), (1, "particles int64")]),
-            Group::each_profile("dtypes: heat", &[(2, "heat float32"), (3, "heat float64")]),
+            Group::each_profile(
+                "dtypes: particles",
+                "particles",
+                &[(0, "particles int32"), (1, "particles int64")],
+            ),
+            Group::each_profile(
+                "dtypes: heat",
+                "heat",
+                &[(2, "heat float32"), (3, "heat float64")],
+            ),
         ],
         extrapolations: Vec::new(),
         notes: vec![

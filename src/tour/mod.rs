@@ -100,11 +100,31 @@ pub struct CaseRun {
     pub notes: Vec<String>,
 }
 
-/// Variants compared against each other: (profile index, scope path) each.
+/// Variants compared against each other.
 #[derive(Clone, Debug)]
 pub struct Group {
     pub title: String,
-    pub members: Vec<(usize, Vec<String>)>,
+    pub members: Vec<Member>,
+}
+
+/// One variant: a scope path in one of the case's profiles.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub profile: usize,
+    pub path: Vec<String>,
+    /// The name in the summary table.
+    pub name: String,
+}
+
+impl Member {
+    fn new(profile: usize, path: Vec<String>) -> Member {
+        let name = path.last().cloned().unwrap_or_default();
+        Member {
+            profile,
+            path,
+            name,
+        }
+    }
 }
 
 impl Group {
@@ -114,7 +134,7 @@ impl Group {
             title: title.to_string(),
             members: names
                 .iter()
-                .map(|n| (profile, vec![n.to_string()]))
+                .map(|n| Member::new(profile, vec![n.to_string()]))
                 .collect(),
         }
     }
@@ -125,18 +145,23 @@ impl Group {
             title: title.to_string(),
             members: names
                 .iter()
-                .map(|n| (profile, vec![parent.to_string(), n.to_string()]))
+                .map(|n| Member::new(profile, vec![parent.to_string(), n.to_string()]))
                 .collect(),
         }
     }
 
-    /// One top-level scope from each of several profiles.
-    pub fn each_profile(title: &str, members: &[(usize, &str)]) -> Group {
+    /// The same top-level scope `scope` in each of several profiles, shown
+    /// under the given names (`(profile, name)`).
+    pub fn each_profile(title: &str, scope: &str, members: &[(usize, &str)]) -> Group {
         Group {
             title: title.to_string(),
             members: members
                 .iter()
-                .map(|(p, n)| (*p, vec![n.to_string()]))
+                .map(|(p, n)| Member {
+                    profile: *p,
+                    path: vec![scope.to_string()],
+                    name: n.to_string(),
+                })
                 .collect(),
         }
     }

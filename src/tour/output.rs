@@ -212,7 +212,8 @@ fn rows(cases: &[Reports<'_>], fits: &mut Vec<String>) -> Vec<Row> {
     for c in cases {
         for g in &c.run.groups {
             let mut group: Vec<Row> = Vec::new();
-            for (p, path) in &g.members {
+            for m in &g.members {
+                let (p, path) = (&m.profile, &m.path);
                 let Some((_, report)) = c.reports.get(*p) else {
                     continue;
                 };
@@ -231,7 +232,7 @@ fn rows(cases: &[Reports<'_>], fits: &mut Vec<String>) -> Vec<Row> {
                 };
                 group.push(Row {
                     group: g.title.clone(),
-                    variant: path.last().cloned().unwrap_or_default(),
+                    variant: m.name.clone(),
                     time_ns: t,
                     speedup: 1.0,
                     bytes: b,

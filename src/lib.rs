@@ -86,11 +86,37 @@
 //! # }
 //! ```
 //!
+//! ## Advice
+//!
+//! `profile.report().advice` (and `report.json`, and `ndprof report`) holds
+//! what deterministic rules found, each with its evidence and estimated
+//! saving, printed as `advice[RULE]: path: message (evidence; saving)`:
+//! `scalar-loop`, `manual-reduction`, `append-growth`, `dtype-downsize`
+//! (integer values that fit a smaller dtype; needs
+//! [`SessionBuilder::value_ranges`]) and `temporaries`. See
+//! [`report::advice`].
+//!
+//! ## Reports from files
+//!
+//! [`report::Report`] loads `report.json`; [`report::compare::Comparison`]
+//! sets two side by side (with a differential flamegraph), `Report::merge`
+//! sums the reports of many processes, and the `ndprof` command does each
+//! from the shell (`ndprof compare a.json b.json`, `ndprof merge ...`).
+//!
+//! ## The tour
+//!
+//! [`tour`] runs the classic NumPy optimization cases (loop vs vectorized,
+//! hand-written vs built-in `dot` and mean, append vs preallocate, dtype
+//! memory, a heat-diffusion simulation written four ways) under the
+//! profiler and writes every output plus `index.html` into `profiles/`:
+//! `cargo run --release` (or `ndprof tour --quick`).
+//!
 //! ## Parallelism
 //!
 //! Elementwise ops, reductions and `dot` split across rayon's pool above
 //! [`ops::parallel::PAR_THRESHOLD`] elements; reductions combine fixed blocks
 //! in a fixed order, so results do not depend on the thread count.
+//! [`ops::parallel::serial`] keeps them on the calling thread.
 
 pub mod alloc;
 pub mod array;

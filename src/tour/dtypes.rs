@@ -9,7 +9,7 @@ use crate::dtype::Kind;
 use crate::{profile, Array, DType, Error, Result};
 
 /// Lattice sites: positions need 20 bits, so int32 holds them and int16 does not.
-const SITES: i64 = 1_000_000;
+pub const SITES: i64 = 1_000_000;
 
 /// Integer particles: `n` particles with velocities in `-5..=5` hop for
 /// `steps` steps on a ring of [`SITES`] sites, written NumPy style

@@ -35,7 +35,7 @@ pub mod simulation;
 pub mod vectorize;
 
 pub use fit::Fit;
-pub use output::{run, TourConfig, TourResult};
+pub use output::{run, run_selected, Row, TourConfig, TourResult, CASE_NAMES};
 
 use crate::error::{Error, Result};
 use crate::profiler::{Profile, Session, SessionBuilder};

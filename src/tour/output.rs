@@ -116,6 +116,15 @@ const CASES: [(&str, CaseFn); 5] = [
     ("simulation", |s| simulation::run(s, DType::Float64)),
 ];
 
+/// The case ids, in tour order.
+pub const CASE_NAMES: [&str; 5] = [
+    "vectorize",
+    "builtins",
+    "preallocate",
+    "dtypes",
+    "simulation",
+];
+
 /// Runs every case and writes the outputs into `cfg.out`, calling
 /// `progress(step, total, what)` before each step.
 ///
@@ -124,14 +133,35 @@ const CASES: [(&str, CaseFn); 5] = [
 /// session is already running; [`Io`](crate::ErrorKind::Io) naming the path
 /// that could not be written.
 pub fn run(cfg: &TourConfig, progress: &mut dyn FnMut(usize, usize, &str)) -> Result<TourResult> {
+    run_selected(cfg, &CASE_NAMES, progress)
+}
+
+/// Runs the cases named in `names` (ids of [`CASE_NAMES`], in tour order)
+/// and writes their outputs, as [`run`]; the combined flamegraphs and heap
+/// comparisons are written when their cases ran.
+///
+/// # Errors
+/// As [`run`]; [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for an unknown name.
+pub fn run_selected(
+    cfg: &TourConfig,
+    names: &[&str],
+    progress: &mut dyn FnMut(usize, usize, &str),
+) -> Result<TourResult> {
+    if let Some(bad) = names.iter().find(|n| !CASE_NAMES.contains(n)) {
+        return Err(Error::invalid(format!(
+            "unknown tour case '{bad}' (expected one of {})",
+            CASE_NAMES.join(", ")
+        )));
+    }
     std::fs::create_dir_all(&cfg.out).map_err(|e| Error::io(&cfg.out, e))?;
-    let total = CASES.len() + 1;
+    let chosen: Vec<_> = CASES.iter().filter(|(n, _)| names.contains(n)).collect();
+    let total = chosen.len() + 1;
     let mut runs = Vec::new();
-    for (i, (name, case)) in CASES.iter().enumerate() {
+    for (i, (name, case)) in chosen.iter().enumerate() {
         progress(i, total, name);
         runs.push(case(cfg.size)?);
     }
-    progress(CASES.len(), total, "writing outputs");
+    progress(chosen.len(), total, "writing outputs");
     let result = write(cfg, &runs)?;
     progress(total, total, "done");
     Ok(result)
@@ -347,25 +377,39 @@ fn write(cfg: &TourConfig, runs: &[CaseRun]) -> Result<TourResult> {
         }
     }
 
-    // Combined flamegraphs.
-    let loops = svg::flamegraph(
-        &combined_folded(&cases, &["vectorize", "builtins"], Metric::Time),
-        "loop vs vectorized: wall time of every variant (vectorize, builtins)",
-        "ns",
-    )?;
-    put("loop-vs-vectorized.svg", &loops)?;
-    let growth_time = svg::flamegraph(
-        &combined_folded(&cases, &["preallocate"], Metric::Time),
-        "preallocate vs append: wall time",
-        "ns",
-    )?;
-    put("prealloc-vs-append.svg", &growth_time)?;
-    let growth_bytes = svg::flamegraph(
-        &combined_folded(&cases, &["preallocate"], Metric::Bytes),
-        "preallocate vs append: bytes allocated",
-        "bytes",
-    )?;
-    put("prealloc-vs-append-bytes.svg", &growth_bytes)?;
+    // Combined flamegraphs, for the cases that ran.
+    let ran = |names: &[&str]| cases.iter().any(|c| names.contains(&c.run.case));
+    let mut combined: Vec<(&str, String)> = Vec::new();
+    if ran(&["vectorize", "builtins"]) {
+        combined.push((
+            "loop-vs-vectorized.svg",
+            svg::flamegraph(
+                &combined_folded(&cases, &["vectorize", "builtins"], Metric::Time),
+                "loop vs vectorized: wall time of every variant (vectorize, builtins)",
+                "ns",
+            )?,
+        ));
+    }
+    if ran(&["preallocate"]) {
+        for (name, metric, title) in [
+            (
+                "prealloc-vs-append.svg",
+                Metric::Time,
+                "preallocate vs append: wall time",
+            ),
+            (
+                "prealloc-vs-append-bytes.svg",
+                Metric::Bytes,
+                "preallocate vs append: bytes allocated",
+            ),
+        ] {
+            let folded = combined_folded(&cases, &["preallocate"], metric);
+            combined.push((name, svg::flamegraph(&folded, title, metric.unit())?));
+        }
+    }
+    for (name, svg) in &combined {
+        put(name, svg)?;
+    }
 
     let mut fits = Vec::new();
     let rows = rows(&cases, &mut fits);
@@ -386,12 +430,7 @@ fn write(cfg: &TourConfig, runs: &[CaseRun]) -> Result<TourResult> {
         .map_err(|e| Error::format(format!("writing tour.json: {e}")))?;
     write_text(&out.join("tour.json"), &json)?;
 
-    let named = [
-        ("loop-vs-vectorized.svg", &loops),
-        ("prealloc-vs-append.svg", &growth_time),
-        ("prealloc-vs-append-bytes.svg", &growth_bytes),
-    ];
-    let html = index_html(cfg, &cases, &summary, &named, &comparisons)?;
+    let html = index_html(cfg, &cases, &summary, &combined, &comparisons)?;
     write_text(&out.join("index.html"), &html)?;
     Ok(result)
 }
@@ -400,7 +439,7 @@ fn index_html(
     cfg: &TourConfig,
     cases: &[Reports<'_>],
     summary: &str,
-    combined: &[(&str, &String)],
+    combined: &[(&str, String)],
     comparisons: &[(String, String, String)],
 ) -> Result<String> {
     let mut page = Page::new(&format!("ndprof tour ({})", cfg.size.name()));
@@ -411,11 +450,15 @@ fn index_html(
          reduced sizes with the fit shown.",
     );
     page.text(summary);
-    page.heading("Loop vs vectorized, preallocate vs append");
+    if !combined.is_empty() {
+        page.heading("Loop vs vectorized, preallocate vs append");
+    }
     for (name, svg) in combined {
         page.svg(name, svg);
     }
-    page.heading("Heap by dtype");
+    if !comparisons.is_empty() {
+        page.heading("Heap by dtype");
+    }
     for (stem, text, diff) in comparisons {
         page.subheading(stem);
         page.text(text);

@@ -61,6 +61,8 @@ impl Array {
             self.len(),
             self.dtype().size(),
             0,
+            false,
+            false,
         );
         let pos = self.element_offset(index)?;
         Ok(with_dtype!(self.dtype(), T => self.buf.as_slice::<T>()[pos].to_scalar()))
@@ -77,7 +79,15 @@ impl Array {
     pub fn set(&mut self, index: &[usize], value: impl Into<Scalar>) -> Result<()> {
         let value = value.into();
         let dtype = self.dtype();
-        let mut g = trace::scalar_op("set", dtype.name(), self.len(), 0, dtype.size());
+        let mut g = trace::scalar_op(
+            "set",
+            dtype.name(),
+            self.len(),
+            0,
+            dtype.size(),
+            self.shares_buffer(),
+            dtype.is_integer(),
+        );
         if dtype.is_integer() && value.dtype().is_integer() && value.cast_checked(dtype).is_none() {
             return Err(Error::new(
                 ErrorKind::CastOverflow,

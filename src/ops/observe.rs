@@ -3,7 +3,7 @@
 //! smallest and largest value they wrote.
 
 use crate::array::Array;
-use crate::dtype::{with_dtype, Element};
+use crate::dtype::{DType, Element};
 use crate::trace::OpGuard;
 
 /// Reports the range of `produced`'s values to `guard`, if the session asks
@@ -12,11 +12,40 @@ pub(crate) fn note_values(guard: &mut OpGuard, produced: &Array) {
     if !guard.wants_values() || !produced.dtype().is_integer() || produced.is_empty() {
         return;
     }
-    let (lo, hi) = with_dtype!(produced.dtype(), T => match produced.contiguous_slice::<T>() {
-        Some(s) => range(s.iter().copied()),
-        None => range(produced.nd_view::<T>().iter().copied()),
-    });
-    guard.record_values(clamp(lo), clamp(hi));
+    let range = match produced.dtype() {
+        DType::Int8 => range_of::<i8>(produced),
+        DType::Int16 => range_of::<i16>(produced),
+        DType::Int32 => range_of::<i32>(produced),
+        DType::Int64 => range_of::<i64>(produced),
+        DType::UInt8 => range_of::<u8>(produced),
+        DType::UInt16 => range_of::<u16>(produced),
+        DType::UInt32 => range_of::<u32>(produced),
+        DType::UInt64 => range_of::<u64>(produced),
+        _ => None,
+    };
+    if let Some((lo, hi)) = range {
+        guard.record_values(clamp(lo), clamp(hi));
+    }
+}
+
+/// Smallest and largest element, compared in `T` (a loop the compiler
+/// vectorizes); strided arrays go through a contiguous copy's worth of
+/// iteration.
+fn range_of<T>(a: &Array) -> Option<(i128, i128)>
+where
+    T: Element + Ord + Into<i128>,
+{
+    let first = *a.nd_view::<T>().iter().next()?;
+    let (lo, hi) = match a.contiguous_slice::<T>() {
+        Some(s) => s
+            .iter()
+            .fold((first, first), |(lo, hi), &v| (lo.min(v), hi.max(v))),
+        None => a
+            .nd_view::<T>()
+            .iter()
+            .fold((first, first), |(lo, hi), &v| (lo.min(v), hi.max(v))),
+    };
+    Some((lo.into(), hi.into()))
 }
 
 /// Reports one written scalar (`set`, `push`).
@@ -25,13 +54,6 @@ pub(crate) fn note_value<T: Element>(guard: &mut OpGuard, v: T) {
         let v = clamp(v.to_i128());
         guard.record_values(v, v);
     }
-}
-
-fn range<T: Element>(values: impl Iterator<Item = T>) -> (i128, i128) {
-    values.fold((i128::MAX, i128::MIN), |(lo, hi), v| {
-        let v = v.to_i128();
-        (lo.min(v), hi.max(v))
-    })
 }
 
 fn clamp(v: i128) -> i64 {

@@ -3,7 +3,7 @@
 //! against `mean`. The scalar-get `dot` is too slow to run in full: it runs
 //! on the first few rows and is extrapolated to all rows.
 
-use super::{disagree, session, CaseRun, Extrapolation, Group, Size};
+use super::{disagree, session, CaseRun, Extrapolation, Group, Setup};
 use crate::profiler::scope;
 use crate::{profile, Array, DType, Result};
 
@@ -12,11 +12,12 @@ use crate::{profile, Array, DType, Result};
 ///
 /// # Errors
 /// Runtime errors; [`Session`](crate::ErrorKind::Session) if a session is running.
-pub fn run(size: Size) -> Result<CaseRun> {
+pub fn run(setup: Setup) -> Result<CaseRun> {
+    let size = setup.size;
     let (m, k, n) = size.pick((200, 100, 200), (1000, 500, 1000));
     let len = size.pick(1_000_000, 10_000_000);
     let row_counts: [usize; 3] = size.pick([2, 4, 8], [4, 8, 16]);
-    let session = session("builtins", size)?;
+    let session = session("builtins", setup)?;
     let a = Array::random_normal(&[m, k], 0.0, 1.0, 1, DType::Float64)?;
     let b = Array::random_normal(&[k, n], 0.0, 1.0, 2, DType::Float64)?;
     let x = Array::random_uniform(&[len], 0.0, 1.0, 3, DType::Float64)?;
@@ -66,7 +67,7 @@ pub fn run(size: Size) -> Result<CaseRun> {
     let profile = session.finish()?;
     Ok(CaseRun {
         case: "builtins",
-        profiles: vec![(String::new(), profile)],
+        profiles: profile.map(|p| (String::new(), p)).into_iter().collect(),
         groups: vec![
             Group::under(
                 "builtins: dot",

@@ -4,7 +4,7 @@
 //! diffusion of [`simulation`](super::simulation) (float32 vs float64).
 
 use super::simulation::{Heat, Variant};
-use super::{builder, CaseRun, Group, Size};
+use super::{builder, start, CaseRun, Group, Setup};
 use crate::dtype::Kind;
 use crate::{profile, Array, DType, Error, Result};
 
@@ -52,32 +52,33 @@ fn wrap(x: &Array) -> Result<Array> {
 ///
 /// # Errors
 /// Runtime errors; [`Session`](crate::ErrorKind::Session) if a session is running.
-pub fn run(size: Size) -> Result<CaseRun> {
+pub fn run(setup: Setup) -> Result<CaseRun> {
+    let size = setup.size;
     let n = size.pick(200_000, 2_000_000);
     let steps = size.pick(5, 10);
     let mut profiles = Vec::new();
     let mut sums = Vec::new();
     for dtype in [DType::Int32, DType::Int64] {
-        let session = builder("dtypes", size)
-            .label("dtype", dtype.name())
-            .start()?;
+        let session = start(builder("dtypes", size).label("dtype", dtype.name()), setup)?;
         let s = profile!("particles", { particles(n, steps, dtype)? });
         sums.push(s);
-        profiles.push((dtype.name().to_string(), session.finish()?));
+        if let Some(p) = session.finish()? {
+            profiles.push((dtype.name().to_string(), p));
+        }
     }
     if sums[0] != sums[1] {
         return Err(super::disagree("dtypes", "particles int32 vs int64"));
     }
     let mut heats = Vec::new();
     for dtype in [DType::Float32, DType::Float64] {
-        let session = builder("dtypes", size)
-            .label("dtype", dtype.name())
-            .start()?;
+        let session = start(builder("dtypes", size).label("dtype", dtype.name()), setup)?;
         let h = profile!("heat", {
             Heat::for_size(size, dtype).run(Variant::Preallocated)?
         });
         heats.push(h);
-        profiles.push((dtype.name().to_string(), session.finish()?));
+        if let Some(p) = session.finish()? {
+            profiles.push((dtype.name().to_string(), p));
+        }
     }
     if (heats[0] - heats[1]).abs() > 1e-3 * heats[1].abs().max(1.0) {
         return Err(super::disagree("dtypes", "heat float32 vs float64"));

@@ -35,7 +35,7 @@ pub mod simulation;
 pub mod vectorize;
 
 pub use fit::Fit;
-pub use output::{run, run_selected, Row, TourConfig, TourResult, CASE_NAMES};
+pub use output::{run, run_selected, run_workloads, Row, TourConfig, TourResult, CASE_NAMES};
 
 use crate::error::{Error, Result};
 use crate::profiler::{Profile, Session, SessionBuilder};
@@ -76,8 +76,34 @@ pub fn builder(case: &str, size: Size) -> SessionBuilder {
         .label("size", size.name())
 }
 
-fn session(case: &str, size: Size) -> Result<Session> {
-    builder(case, size).start()
+/// How a case runs: its size, and whether under a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setup {
+    pub size: Size,
+    /// `false` runs the same work with no session (the baseline for the
+    /// profiler's overhead); the case then returns no profiles.
+    pub profiled: bool,
+}
+
+/// A case's session, or nothing when the case runs unprofiled.
+struct CaseSession(Option<Session>);
+
+impl CaseSession {
+    fn finish(self) -> Result<Option<Profile>> {
+        self.0.map(Session::finish).transpose()
+    }
+}
+
+fn start(builder: SessionBuilder, setup: Setup) -> Result<CaseSession> {
+    Ok(CaseSession(if setup.profiled {
+        Some(builder.start()?)
+    } else {
+        None
+    }))
+}
+
+fn session(case: &str, setup: Setup) -> Result<CaseSession> {
+    start(builder(case, setup.size), setup)
 }
 
 fn disagree(case: &str, what: &str) -> Error {

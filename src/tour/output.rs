@@ -1,7 +1,7 @@
 //! Running the cases and writing what the tour produces.
 
 use super::{builtins, dtypes, preallocate, simulation, vectorize};
-use super::{CaseRun, Extrapolation, Fit, Size};
+use super::{CaseRun, Extrapolation, Fit, Setup, Size};
 use crate::alloc::human_bytes;
 use crate::error::{Error, Result};
 use crate::report::compare::{differential_svg, Comparison};
@@ -107,7 +107,7 @@ fn time(ns: f64) -> String {
 }
 
 /// The cases in tour order, each a function of the size.
-type CaseFn = fn(Size) -> Result<CaseRun>;
+type CaseFn = fn(Setup) -> Result<CaseRun>;
 const CASES: [(&str, CaseFn); 5] = [
     ("vectorize", vectorize::run),
     ("builtins", builtins::run),
@@ -159,12 +159,28 @@ pub fn run_selected(
     let mut runs = Vec::new();
     for (i, (name, case)) in chosen.iter().enumerate() {
         progress(i, total, name);
-        runs.push(case(cfg.size)?);
+        runs.push(case(Setup {
+            size: cfg.size,
+            profiled: true,
+        })?);
     }
     progress(chosen.len(), total, "writing outputs");
     let result = write(cfg, &runs)?;
     progress(total, total, "done");
     Ok(result)
+}
+
+/// Runs every case's work at `size`, under sessions or not, and writes
+/// nothing: `profiled` on vs off measures what the profiler costs (scopes,
+/// op records, heap tracking, value ranges, 99 Hz CPU sampling).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_workloads(size: Size, profiled: bool) -> Result<()> {
+    for (_, case) in CASES {
+        case(Setup { size, profiled })?;
+    }
+    Ok(())
 }
 
 /// The reports of one case, by subdirectory.

@@ -3,7 +3,7 @@
 //! reduced sizes and extrapolated), amortized `push`, `zeros` then fill,
 //! and `arange`.
 
-use super::{disagree, session, CaseRun, Extrapolation, Group, Size};
+use super::{disagree, session, CaseRun, Extrapolation, Group, Setup};
 use crate::profiler::scope;
 use crate::{profile, Array, DType, Result};
 
@@ -12,10 +12,11 @@ use crate::{profile, Array, DType, Result};
 ///
 /// # Errors
 /// Runtime errors; [`Session`](crate::ErrorKind::Session) if a session is running.
-pub fn run(size: Size) -> Result<CaseRun> {
+pub fn run(setup: Setup) -> Result<CaseRun> {
+    let size = setup.size;
     let n = size.pick(100_000, 1_000_000);
     let append_sizes: [usize; 3] = size.pick([2_500, 5_000, 10_000], [25_000, 50_000, 100_000]);
-    let session = session("preallocate", size)?;
+    let session = session("preallocate", setup)?;
 
     let appended = profile!("copying append (np.append loop)", {
         let mut last = None;
@@ -58,7 +59,7 @@ pub fn run(size: Size) -> Result<CaseRun> {
     let profile = session.finish()?;
     Ok(CaseRun {
         case: "preallocate",
-        profiles: vec![(String::new(), profile)],
+        profiles: profile.map(|p| (String::new(), p)).into_iter().collect(),
         groups: vec![Group::top_level(
             "preallocate",
             0,

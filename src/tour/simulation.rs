@@ -9,7 +9,7 @@
 //!   allocated once;
 //! - `typed kernel`: one pass over typed ndarray views (the compiled path).
 
-use super::{disagree, session, CaseRun, Group, Size};
+use super::{disagree, session, CaseRun, Group, Setup, Size};
 use crate::ops::BinaryOp;
 use crate::{profile, Array, DType, Error, Result, Slice};
 
@@ -238,9 +238,10 @@ mod num_like {
 ///
 /// # Errors
 /// As [`Heat::run`]; [`Session`](crate::ErrorKind::Session) if a session is running.
-pub fn run(size: Size, dtype: DType) -> Result<CaseRun> {
+pub fn run(setup: Setup, dtype: DType) -> Result<CaseRun> {
+    let size = setup.size;
     let heat = Heat::for_size(size, dtype);
-    let session = session("simulation", size)?;
+    let session = session("simulation", setup)?;
     let mut totals = Vec::new();
     for v in Variant::ALL {
         let _s = crate::profiler::scope(v.name());
@@ -256,7 +257,7 @@ pub fn run(size: Size, dtype: DType) -> Result<CaseRun> {
     let profile = session.finish()?;
     Ok(CaseRun {
         case: "simulation",
-        profiles: vec![(String::new(), profile)],
+        profiles: profile.map(|p| (String::new(), p)).into_iter().collect(),
         groups: vec![Group::top_level(
             &format!("simulation: heat {dtype}"),
             0,

@@ -3,19 +3,20 @@
 //! (the compiled "Numba" path), the vectorized op on one thread, and the
 //! vectorized op on rayon's whole pool.
 
-use super::{disagree, session, CaseRun, Group, Size};
+use super::{disagree, session, CaseRun, Group, Setup};
 use crate::ops::parallel::serial;
 use crate::{profile, Array, DType, Result};
 
-/// Runs the case at `size` (full: 1e6 elements, quick: 1e5).
+/// Runs the case at `setup.size` (full: 1e6 elements, quick: 1e5).
 ///
 /// # Errors
 /// Runtime errors; [`Session`](crate::ErrorKind::Session) if a session is running.
-pub fn run(size: Size) -> Result<CaseRun> {
+pub fn run(setup: Setup) -> Result<CaseRun> {
+    let size = setup.size;
     let n = size.pick(100_000, 1_000_000);
     let x = Array::random_uniform(&[n], 0.0, 1.0, 42, DType::Float64)?;
     x.square()?; // warm up rayon's pool and the buffer pool outside the session
-    let session = session("vectorize", size)?;
+    let session = session("vectorize", setup)?;
 
     let looped = profile!("per-element loop (get/set)", {
         let mut y = Array::zeros(&[n], DType::Float64)?;
@@ -47,7 +48,7 @@ pub fn run(size: Size) -> Result<CaseRun> {
     let profile = session.finish()?;
     Ok(CaseRun {
         case: "vectorize",
-        profiles: vec![(String::new(), profile)],
+        profiles: profile.map(|p| (String::new(), p)).into_iter().collect(),
         groups: vec![Group::top_level(
             "vectorize: square",
             0,

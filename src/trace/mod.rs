@@ -189,17 +189,18 @@ fn leave(live: &Live) {
     } else {
         0
     };
-    records::update(live.epoch, live.node, |s| {
-        s.calls += 1;
-        s.ticks += ticks;
-        s.elements += live.sizes[0];
-        s.bytes_read += live.sizes[1];
-        s.bytes_written += live.sizes[2];
-        s.max_elements = live.array_elements;
-        if let Some((lo, hi)) = live.values {
-            s.set_value_range(lo, hi);
-        }
-    });
+    records::bump_call(
+        live.epoch,
+        live.node,
+        &records::Call {
+            ticks,
+            elements: live.sizes[0],
+            bytes_read: live.sizes[1],
+            bytes_written: live.sizes[2],
+            max_elements: live.array_elements,
+            values: live.values,
+        },
+    );
     set_current(live.prev);
 }
 
@@ -232,6 +233,8 @@ impl Drop for ScopeGuard {
 #[must_use = "the operation is timed until the guard drops"]
 pub struct OpGuard {
     live: Option<Live>,
+    /// The node to return to, for counted-only scalar ops that may allocate.
+    restore: Option<NodeId>,
     _not_send: PhantomData<*const ()>,
 }
 
@@ -254,12 +257,18 @@ pub fn op(
                 1,
             )
         }),
+        restore: None,
         _not_send: PhantomData,
     }
 }
 
 /// Like [`op`] for one-element scalar access (`get`, `set`): counted on every
 /// call, timed 1-in-[`scalar_time_every`] calls with the time scaled up.
+/// Untimed calls take a short path that bumps the counts only; with
+/// `may_allocate` the op is also made the current node until the guard drops,
+/// so an allocation inside (a `set` that copies a shared buffer) is charged
+/// to it. A `writes_integer` op takes the full path while value ranges are
+/// recorded.
 #[inline]
 pub fn scalar_op(
     op: &'static str,
@@ -267,39 +276,72 @@ pub fn scalar_op(
     array_elements: usize,
     bytes_read: usize,
     bytes_written: usize,
+    may_allocate: bool,
+    writes_integer: bool,
 ) -> OpGuard {
+    if !enabled() {
+        return OpGuard::idle();
+    }
+    let every = scalar_time_every();
+    let weight = if every <= 1 {
+        1
+    } else {
+        let k = SCALAR_CALLS
+            .try_with(|c| {
+                let k = c.get() + 1;
+                c.set(k);
+                k
+            })
+            .unwrap_or(0);
+        if k.is_multiple_of(every) {
+            every
+        } else {
+            0
+        }
+    };
+    if weight == 0 && !(writes_integer && VALUE_RANGES.load(Ordering::Relaxed)) {
+        // Counted, not timed: no clock reads and no record merge on drop.
+        let epoch = epoch();
+        let node = tree::child(current(), tree::op_label(op, dtype));
+        records::bump_call(
+            epoch,
+            node,
+            &records::Call {
+                elements: 1,
+                bytes_read: bytes_read as u64,
+                bytes_written: bytes_written as u64,
+                max_elements: array_elements as u64,
+                ..records::Call::default()
+            },
+        );
+        return OpGuard {
+            live: None,
+            restore: may_allocate.then(|| set_current(node)),
+            _not_send: PhantomData,
+        };
+    }
+    let mut live = enter(
+        tree::op_label(op, dtype),
+        [1, bytes_read as u64, bytes_written as u64],
+        weight,
+    );
+    live.array_elements = array_elements as u64;
     OpGuard {
-        live: enabled().then(|| {
-            let every = scalar_time_every();
-            let weight = if every <= 1 {
-                1
-            } else {
-                let k = SCALAR_CALLS
-                    .try_with(|c| {
-                        let k = c.get() + 1;
-                        c.set(k);
-                        k
-                    })
-                    .unwrap_or(0);
-                if k % every == 0 {
-                    every
-                } else {
-                    0
-                }
-            };
-            let mut live = enter(
-                tree::op_label(op, dtype),
-                [1, bytes_read as u64, bytes_written as u64],
-                weight,
-            );
-            live.array_elements = array_elements as u64;
-            live
-        }),
+        live: Some(live),
+        restore: None,
         _not_send: PhantomData,
     }
 }
 
 impl OpGuard {
+    fn idle() -> OpGuard {
+        OpGuard {
+            live: None,
+            restore: None,
+            _not_send: PhantomData,
+        }
+    }
+
     /// Whether this op should report the range of integer values it
     /// produces ([`record_values`](Self::record_values)): a session records
     /// with value ranges on.
@@ -339,6 +381,9 @@ impl Drop for OpGuard {
     fn drop(&mut self) {
         if let Some(live) = &self.live {
             leave(live);
+        }
+        if let Some(prev) = self.restore {
+            set_current(prev);
         }
     }
 }

@@ -53,6 +53,13 @@ pub struct NodeStats {
 const FIELDS: usize = 19;
 /// Fields from this position on merge by maximum, not by sum.
 const MAX_FROM: usize = 16;
+/// Positions of the fields [`bump_call`] adds to in [`NodeStats::fields`].
+const CALLS: usize = 0;
+const TICKS: usize = 1;
+const ELEMENTS: usize = 2;
+const BYTES_READ: usize = 3;
+const BYTES_WRITTEN: usize = 4;
+const MAX_ELEMENTS: usize = 16;
 /// Positions of the heap byte counters in [`NodeStats::fields`].
 const HEAP_BYTES: usize = 12;
 const HEAP_BYTES_FREED: usize = 14;
@@ -236,6 +243,57 @@ pub(crate) fn update(epoch: u64, node: NodeId, f: impl FnOnce(&mut NodeStats)) {
                     // Only this thread writes: a load and a store suffice.
                     a.store(merge_field(i, a.load(Relaxed), d), Relaxed);
                 }
+            }
+        }
+    });
+}
+
+/// One call of a scope or op, as [`bump_call`] adds it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Call {
+    pub ticks: u64,
+    pub elements: u64,
+    pub bytes_read: u64,
+    pub bytes_written: u64,
+    pub max_elements: u64,
+    pub values: Option<(i64, i64)>,
+}
+
+/// Adds one call to this thread's entry for `node`, touching only the fields
+/// a call changes (the common path of every scope and op).
+#[inline]
+pub(crate) fn bump_call(epoch: u64, node: NodeId, c: &Call) {
+    let _ = MINE.try_with(|slot| {
+        if slot.epoch.load(Relaxed) != epoch || c.values.is_some() {
+            // First event of this session on this thread (the general path
+            // resets the table), or a value range to merge.
+            update(epoch, node, |s| {
+                s.calls = 1;
+                s.ticks = c.ticks;
+                s.elements = c.elements;
+                s.bytes_read = c.bytes_read;
+                s.bytes_written = c.bytes_written;
+                s.max_elements = c.max_elements;
+                if let Some((lo, hi)) = c.values {
+                    s.set_value_range(lo, hi);
+                }
+            });
+            return;
+        }
+        if let Some(e) = slot.entry(node) {
+            // Only this thread writes: loads and stores suffice.
+            let add = |i: usize, d: u64| {
+                if d != 0 {
+                    e[i].store(e[i].load(Relaxed).wrapping_add(d), Relaxed);
+                }
+            };
+            add(CALLS, 1);
+            add(TICKS, c.ticks);
+            add(ELEMENTS, c.elements);
+            add(BYTES_READ, c.bytes_read);
+            add(BYTES_WRITTEN, c.bytes_written);
+            if e[MAX_ELEMENTS].load(Relaxed) < c.max_elements {
+                e[MAX_ELEMENTS].store(c.max_elements, Relaxed);
             }
         }
     });

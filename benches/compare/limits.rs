@@ -10,14 +10,9 @@ const N: usize = 32 << 20;
 /// A bandwidth kernel over (destination, source, source) shares.
 type Kernel = dyn Fn(&mut [f64], &[f64], &[f64]) -> f64 + Sync;
 
-/// Best-of-`reps` GB/s of `kernel` over `threads` threads, each working on
+/// Median-of-`reps` GB/s (as the cases are medians) of `kernel` over `threads` threads, each working on
 /// its own contiguous share; `bytes_per_elem` counts reads plus writes.
-fn bandwidth(
-    threads: usize,
-    reps: usize,
-    bytes_per_elem: f64,
-    kernel: &Kernel,
-) -> f64 {
+fn bandwidth(threads: usize, reps: usize, bytes_per_elem: f64, kernel: &Kernel) -> f64 {
     // ndprof buffers: huge-page backed, as the arrays the cases measure.
     let buf = |v: f64| ndprof::Array::full(&[N], v);
     let (Ok(mut a_arr), Ok(b_arr), Ok(c_arr)) = (buf(1.0), buf(2.0), buf(0.5)) else {
@@ -31,7 +26,7 @@ fn bandwidth(
         return 0.0;
     };
     let chunk = N.div_ceil(threads);
-    let mut best = 0.0f64;
+    let mut rates = Vec::new();
     let mut sink = 0.0;
     for _ in 0..reps {
         let t = Instant::now();
@@ -48,10 +43,15 @@ fn bandwidth(
                 .sum::<f64>()
         });
         let dt = t.elapsed().as_secs_f64();
-        best = best.max(N as f64 * bytes_per_elem / dt / 1e9);
+        rates.push(N as f64 * bytes_per_elem / dt / 1e9);
     }
     std::hint::black_box(sink);
-    best
+    median(rates)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
 fn copy(a: &mut [f64], b: &[f64], _: &[f64]) -> f64 {

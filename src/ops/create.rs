@@ -132,7 +132,15 @@ impl Array {
         with_dtype!(dtype, T => {
             if dtype.is_integer() && integral {
                 let (s, d) = (start as i128, step as i128);
-                fill_with::<T>(&mut out, |i| T::from_i128_wrapping(s + d * i as i128));
+                let last = s + d * n.saturating_sub(1) as i128;
+                if [s, last].iter().all(|v| i64::try_from(*v).is_ok()) {
+                    // Every value fits i64: wrapping i64 arithmetic is exact
+                    // here and vectorizes (i128 does not).
+                    let (s, d) = (s as i64, d as i64);
+                    fill_with::<T>(&mut out, |i| (s.wrapping_add(d.wrapping_mul(i as i64))).cast::<T>());
+                } else {
+                    fill_with::<T>(&mut out, |i| T::from_i128_wrapping(s + d * i as i128));
+                }
             } else {
                 fill_with::<T>(&mut out, |i| T::from_f64_unchecked(start + step * i as f64));
             }

@@ -102,7 +102,16 @@ impl Array {
     pub fn push(&mut self, value: impl Into<Scalar>) -> Result<()> {
         let value = value.into();
         let dtype = self.dtype();
-        let mut g = trace::op("push", dtype.name(), 1, 0, dtype.size());
+        // Counted on every call, timed 1-in-N like get/set: pushes come in loops.
+        let mut g = trace::scalar_op(
+            "push",
+            dtype.name(),
+            self.len() + 1,
+            0,
+            dtype.size(),
+            true,
+            dtype.is_integer(),
+        );
         self.check_1d("push")?;
         if dtype.is_integer() && value.dtype().is_integer() && value.cast_checked(dtype).is_none() {
             return Err(Error::new(

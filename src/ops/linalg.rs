@@ -62,6 +62,14 @@ fn first_ptr<T: Element>(a: &Array) -> *const T {
     unsafe { a.buf.as_slice::<T>().as_ptr().add(a.offset) }
 }
 
+/// A raw pointer handed to the threads that each write their own block.
+struct SendPtr<T>(*mut T);
+// SAFETY: each thread reads the shared operands and writes a disjoint block of the output
+// (see `gemm_into`); T is plain data.
+unsafe impl<T> Send for SendPtr<T> {}
+// SAFETY: as above.
+unsafe impl<T> Sync for SendPtr<T> {}
+
 fn gemm_into<T: Element>(a: &Array, b: &Array, out: &mut Array, l: &Mat, r: &Mat) -> Result<()> {
     let (m, k, n) = (l.rows, l.cols, r.cols);
     let dst = out.out_slice::<T>()?.map(|s| s.as_mut_ptr().cast::<T>());
@@ -82,37 +90,61 @@ fn gemm_into<T: Element>(a: &Array, b: &Array, out: &mut Array, l: &Mat, r: &Mat
     } else {
         1
     };
-    let par = if threads > 1 {
-        gemm::Parallelism::Rayon(threads)
-    } else {
-        gemm::Parallelism::None
+    // Column blocks of C, one per thread, each a single-threaded gemm: on
+    // the 2-core dev machine this beat gemm's own rayon split.
+    let (dst, lhs, rhs) = (
+        SendPtr(dst),
+        SendPtr(first_ptr::<T>(b).cast_mut()),
+        SendPtr(first_ptr::<T>(a).cast_mut()),
+    );
+    let cols = n.div_ceil(threads.max(1));
+    let block = |j0: usize| {
+        let j1 = (j0 + cols).min(n);
+        if j0 >= j1 {
+            return;
+        }
+        let (dst, lhs, rhs) = (&dst, &lhs, &rhs);
+        // gemm is column-major at heart: a row-major C = A B is the column-major
+        // C^T = B^T A^T, which its kernels store without transposing.
+        // SAFETY: `dst` holds m*n contiguous slots (C row-major = C^T column-major: row
+        // stride 1, column stride n) and this call writes only columns j0..j1 of C, which no
+        // other block touches; the operand pointers with their strides address only elements
+        // inside their buffers (shapes checked by the caller; column j0 of B is inside B);
+        // `read_dst` is false so the uninitialized output is only written; T is f32 or f64
+        // (checked by the caller), which gemm supports.
+        unsafe {
+            gemm::gemm(
+                j1 - j0,
+                m,
+                k,
+                dst.0.add(j0),
+                n as isize,
+                1,
+                false,
+                lhs.0.cast_const().offset(j0 as isize * r.cs),
+                r.rs,
+                r.cs,
+                rhs.0.cast_const(),
+                l.rs,
+                l.cs,
+                T::ZERO,
+                T::ONE,
+                false,
+                false,
+                false,
+                gemm::Parallelism::None,
+            );
+        }
     };
-    // SAFETY: `dst` holds m*n contiguous slots (row stride n, column stride 1); the operand
-    // pointers with their strides address only elements inside their buffers (shapes checked
-    // by the caller); `read_dst` is false so the uninitialized output is only written; T is
-    // f32 or f64 (checked by the caller), which gemm supports.
-    unsafe {
-        gemm::gemm(
-            m,
-            n,
-            k,
-            dst,
-            1,
-            n as isize,
-            false,
-            first_ptr::<T>(a),
-            l.cs,
-            l.rs,
-            first_ptr::<T>(b),
-            r.cs,
-            r.rs,
-            T::ZERO,
-            T::ONE,
-            false,
-            false,
-            false,
-            par,
-        );
+    if threads > 1 {
+        rayon::scope(|s| {
+            for j0 in (0..n).step_by(cols).skip(1) {
+                s.spawn(move |_| block(j0));
+            }
+            block(0);
+        });
+    } else {
+        block(0);
     }
     Ok(())
 }

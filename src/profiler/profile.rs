@@ -157,7 +157,7 @@ impl Profile {
                 total_ns: s.ticks as f64 * ns,
                 time_sampled: scalar_time_every > 1
                     && l.kind == LabelKind::Op
-                    && matches!(l.name, "get" | "set"),
+                    && matches!(l.name, "get" | "set" | "push"),
                 self_ns: s.ticks.saturating_sub(child_ticks[id]) as f64 * ns,
                 elements: s.elements,
                 bytes_read: s.bytes_read,

@@ -262,7 +262,7 @@ pub fn op(
     }
 }
 
-/// Like [`op`] for one-element scalar access (`get`, `set`): counted on every
+/// Like [`op`] for one-element access (`get`, `set`, `push`): counted on every
 /// call, timed 1-in-[`scalar_time_every`] calls with the time scaled up.
 /// Untimed calls take a short path that bumps the counts only; with
 /// `may_allocate` the op is also made the current node until the guard drops,

@@ -67,8 +67,8 @@ fn triad(a: &mut [f64], b: &[f64], c: &[f64]) -> f64 {
 }
 
 fn read_sum(_: &mut [f64], b: &[f64], _: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 16];
-    let mut chunks = b.chunks_exact(16);
+    let mut acc = [0.0f64; 64];
+    let mut chunks = b.chunks_exact(64);
     for ch in &mut chunks {
         for (s, v) in acc.iter_mut().zip(ch) {
             *s += v;

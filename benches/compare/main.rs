@@ -216,6 +216,10 @@ impl Numpy {
 
     fn run(&mut self, case: &str, k: usize) -> Result<f64, String> {
         let r = self.ask(&format!("run {case} {k}"))?;
+        // OpenBLAS's threads spin for a while after a call and would steal
+        // the cores from whatever runs next: let them sleep. (Each sample
+        // starts with an untimed call, so the pause leaves nothing cold.)
+        std::thread::sleep(std::time::Duration::from_millis(150));
         r.parse::<f64>()
             .map(|t| t / k as f64)
             .map_err(|e| format!("numpy child: bad time {r}: {e}"))
@@ -229,12 +233,18 @@ impl Drop for Numpy {
     }
 }
 
+/// One sample: a warm-up call, then `k` timed calls, then a pause for the
+/// pool's threads to sleep (as the NumPy side does).
 fn ndprof_run(run: &mut Run, k: usize) -> Result<f64, String> {
+    run().map_err(|e| e.to_string())?;
     let t = Instant::now();
     for _ in 0..k {
         run().map_err(|e| e.to_string())?;
     }
-    Ok(t.elapsed().as_secs_f64() / k as f64)
+    let dt = t.elapsed().as_secs_f64() / k as f64;
+    // Let rayon's workers go back to sleep before NumPy runs.
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    Ok(dt)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

@@ -3,8 +3,8 @@ drives over stdin/stdout, so both sides run alternately in one invocation.
 
 Commands, one per line:
     setup CASE      build the inputs of CASE (replies "ok")
-    run CASE K      run CASE once untimed (warm caches, pages, threads), then
-                    K times (replies the seconds those K took)
+    run CASE K W    run CASE W times untimed (warm caches, pages, threads and
+                    the clock), then K times (replies the seconds those K took)
     version         replies NumPy's version and BLAS
     quit
 Errors reply "error: ..." on one line.
@@ -100,8 +100,9 @@ def main():
                 setup(words[1])
                 reply = "ok"
             elif words[0] == "run":
-                fn, k = body(words[1]), int(words[2])
-                fn()
+                fn, k, w = body(words[1]), int(words[2]), int(words[3])
+                for _ in range(w):
+                    fn()
                 t = time.perf_counter()
                 for _ in range(k):
                     r = fn()

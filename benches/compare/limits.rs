@@ -4,17 +4,17 @@
 
 use std::time::Instant;
 
-/// Elements per bandwidth array: 256 MiB of f64, 8x a 32 MiB L3.
-const N: usize = 32 << 20;
+/// Elements per bandwidth array for the out-of-cache figures: 256 MiB of f64.
+pub const DRAM_N: usize = 32 << 20;
 
 /// A bandwidth kernel over (destination, source, source) shares.
 type Kernel = dyn Fn(&mut [f64], &[f64], &[f64]) -> f64 + Sync;
 
 /// Median-of-`reps` GB/s (as the cases are medians) of `kernel` over `threads` threads, each working on
 /// its own contiguous share; `bytes_per_elem` counts reads plus writes.
-fn bandwidth(threads: usize, reps: usize, bytes_per_elem: f64, kernel: &Kernel) -> f64 {
+fn bandwidth(n: usize, threads: usize, reps: usize, bytes_per_elem: f64, kernel: &Kernel) -> f64 {
     // ndprof buffers: huge-page backed, as the arrays the cases measure.
-    let buf = |v: f64| ndprof::Array::full(&[N], v);
+    let buf = |v: f64| ndprof::Array::full(&[n], v);
     let (Ok(mut a_arr), Ok(b_arr), Ok(c_arr)) = (buf(1.0), buf(2.0), buf(0.5)) else {
         return 0.0;
     };
@@ -25,10 +25,10 @@ fn bandwidth(threads: usize, reps: usize, bytes_per_elem: f64, kernel: &Kernel) 
     ) else {
         return 0.0;
     };
-    let chunk = N.div_ceil(threads);
+    let chunk = n.div_ceil(threads);
     let mut rates = Vec::new();
     let mut sink = 0.0;
-    for _ in 0..reps {
+    for rep in 0..=reps {
         let t = Instant::now();
         sink += std::thread::scope(|s| {
             let handles: Vec<_> = a
@@ -43,7 +43,10 @@ fn bandwidth(threads: usize, reps: usize, bytes_per_elem: f64, kernel: &Kernel) 
                 .sum::<f64>()
         });
         let dt = t.elapsed().as_secs_f64();
-        rates.push(N as f64 * bytes_per_elem / dt / 1e9);
+        if rep > 0 {
+            // Rep 0 warms caches, pages and the clock.
+            rates.push(n as f64 * bytes_per_elem / dt / 1e9);
+        }
     }
     std::hint::black_box(sink);
     median(rates)
@@ -159,9 +162,10 @@ fn fma_peak(threads: usize, reps: usize) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// The measured limits.
+/// The measured limits: bandwidths for arrays of `elements` f64 each.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Limits {
+    pub elements: usize,
     pub copy_gbs: [f64; 2],
     pub triad_gbs: [f64; 2],
     pub read_gbs: [f64; 2],
@@ -169,15 +173,16 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// Measures everything (a few seconds).
-    pub fn measure(reps: usize) -> Limits {
+    /// Measures everything on arrays of `n` f64 (a few seconds).
+    pub fn measure(n: usize, reps: usize) -> Limits {
         let per = |kernel: &Kernel, bytes| {
             [
-                bandwidth(1, reps, bytes, kernel),
-                bandwidth(2, reps, bytes, kernel),
+                bandwidth(n, 1, reps, bytes, kernel),
+                bandwidth(n, 2, reps, bytes, kernel),
             ]
         };
         Limits {
+            elements: n,
             copy_gbs: per(&copy, 16.0),
             triad_gbs: per(&triad, 24.0),
             read_gbs: per(&read_sum, 8.0),

@@ -12,7 +12,7 @@ mod limits;
 
 use limits::Limits;
 use ndprof::ops::{BinaryOp, UnaryOp};
-use ndprof::tour::{self, Size};
+use ndprof::tour::{self, Profiling, Size};
 use ndprof::{Array, DType};
 use serde::Serialize;
 use std::io::{BufRead, BufReader, Write};
@@ -215,11 +215,7 @@ impl Numpy {
     }
 
     fn run(&mut self, case: &str, k: usize) -> Result<f64, String> {
-        let r = self.ask(&format!("run {case} {k}"))?;
-        // OpenBLAS's threads spin for a while after a call and would steal
-        // the cores from whatever runs next: let them sleep. (Each sample
-        // starts with an untimed call, so the pause leaves nothing cold.)
-        std::thread::sleep(std::time::Duration::from_millis(150));
+        let r = self.ask(&format!("run {case} {k} {k}"))?;
         r.parse::<f64>()
             .map(|t| t / k as f64)
             .map_err(|e| format!("numpy child: bad time {r}: {e}"))
@@ -233,18 +229,26 @@ impl Drop for Numpy {
     }
 }
 
-/// One sample: a warm-up call, then `k` timed calls, then a pause for the
-/// pool's threads to sleep (as the NumPy side does).
+/// One sample, as the NumPy side takes it: `k` untimed calls (caches,
+/// pages, threads and the clock frequency warm up), then `k` timed ones.
 fn ndprof_run(run: &mut Run, k: usize) -> Result<f64, String> {
-    run().map_err(|e| e.to_string())?;
+    for _ in 0..k {
+        run().map_err(|e| e.to_string())?;
+    }
     let t = Instant::now();
     for _ in 0..k {
         run().map_err(|e| e.to_string())?;
     }
-    let dt = t.elapsed().as_secs_f64() / k as f64;
-    // Let rayon's workers go back to sleep before NumPy runs.
-    std::thread::sleep(std::time::Duration::from_millis(150));
-    Ok(dt)
+    Ok(t.elapsed().as_secs_f64() / k as f64)
+}
+
+/// OpenBLAS's threads spin for a while after a call and would steal the
+/// cores from whatever runs next; before each sample of a case whose NumPy
+/// side uses them, both sides wait for them to sleep (and then warm up).
+fn pause_for_blas(case: &Case) {
+    if case.id.starts_with("dot") {
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -281,11 +285,18 @@ struct CaseResult {
 struct Output {
     numpy: String,
     machine: String,
+    /// Bandwidth at the cases' working set (1e7 f64 per array) and FMA peak.
     limits: Limits,
+    /// The same on 256 MiB arrays (out of cache).
+    limits_dram: Limits,
     cases: Vec<CaseResult>,
     profiler_overhead_pct: f64,
     profiler_on_s: f64,
     profiler_off_s: f64,
+    /// Overhead over no session with only scopes and op records on, and
+    /// with everything but CPU sampling, in percent.
+    profiler_ops_only_pct: f64,
+    profiler_no_cpu_pct: f64,
 }
 
 struct Args {
@@ -337,25 +348,33 @@ fn limit_of(l: Limit, lim: &Limits) -> (Option<f64>, &'static str) {
     }
 }
 
-/// Quick-tour workloads with the profiler fully on vs no session, alternating.
-fn profiler_overhead(repeats: usize) -> Result<(f64, f64), String> {
-    let time = |on: bool| -> Result<f64, String> {
+/// Median seconds of the quick tour's work under each profiling level, the
+/// levels interleaved round by round.
+fn profiler_overhead(repeats: usize) -> Result<Vec<(Profiling, f64)>, String> {
+    let levels = [
+        Profiling::Off,
+        Profiling::OpsOnly,
+        Profiling::NoCpu,
+        Profiling::Full,
+    ];
+    let time = |p: Profiling| -> Result<f64, String> {
         let t = Instant::now();
-        tour::run_workloads(Size::Quick, on).map_err(|e| e.to_string())?;
+        tour::run_workloads(Size::Quick, p).map_err(|e| e.to_string())?;
         Ok(t.elapsed().as_secs_f64())
     };
-    time(false)?; // warm up
-    let (mut on, mut off) = (Vec::new(), Vec::new());
+    time(Profiling::Full)?; // warm up
+    let mut samples = vec![Vec::new(); levels.len()];
     for r in 0..repeats {
-        if r % 2 == 0 {
-            off.push(time(false)?);
-            on.push(time(true)?);
-        } else {
-            on.push(time(true)?);
-            off.push(time(false)?);
+        for i in 0..levels.len() {
+            // Rotate the order each round so no level always runs first.
+            let j = (i + r) % levels.len();
+            samples[j].push(time(levels[j])?);
         }
     }
-    Ok((median(on), median(off)))
+    Ok(levels
+        .into_iter()
+        .zip(samples.into_iter().map(median))
+        .collect())
 }
 
 fn main() {
@@ -370,8 +389,12 @@ fn run() -> Result<(), String> {
     let mut numpy = Numpy::start(&args.python)?;
     let numpy_version = numpy.ask("version")?;
     eprintln!("measuring this machine's limits ...");
-    let limits = Limits::measure(5);
-    eprintln!("{limits:?}");
+    // Fractions are taken against bandwidth at the cases' own working set
+    // (1e7 f64 per array: in or out of the last-level cache as the cases
+    // are); the out-of-cache figures are reported beside them.
+    let limits = Limits::measure(N7, 5);
+    let dram = Limits::measure(limits::DRAM_N, 3);
+    eprintln!("{limits:?}\n{dram:?}");
     let mut results = Vec::new();
     for case in cases() {
         if args
@@ -390,10 +413,14 @@ fn run() -> Result<(), String> {
         let (mut np, mut nd) = (Vec::new(), Vec::new());
         for r in 0..repeats {
             if r % 2 == 0 {
+                pause_for_blas(&case);
                 np.push(numpy.run(case.id, k_np)?);
+                pause_for_blas(&case);
                 nd.push(ndprof_run(&mut run, k_nd)?);
             } else {
+                pause_for_blas(&case);
                 nd.push(ndprof_run(&mut run, k_nd)?);
+                pause_for_blas(&case);
                 np.push(numpy.run(case.id, k_np)?);
             }
         }
@@ -422,7 +449,9 @@ fn run() -> Result<(), String> {
     }
     drop(numpy);
     eprintln!("profiler overhead (quick tour workloads, on vs off) ...");
-    let (on, off) = profiler_overhead(args.repeats.clamp(3, 7))?;
+    let levels = profiler_overhead(args.repeats.clamp(3, 9))?;
+    let at = |p: Profiling| levels.iter().find(|l| l.0 == p).map_or(f64::NAN, |l| l.1);
+    let (on, off) = (at(Profiling::Full), at(Profiling::Off));
     let out = Output {
         numpy: numpy_version,
         machine: format!(
@@ -431,10 +460,13 @@ fn run() -> Result<(), String> {
             std::env::consts::ARCH
         ),
         limits,
+        limits_dram: dram,
         cases: results,
         profiler_overhead_pct: (on / off - 1.0) * 100.0,
         profiler_on_s: on,
         profiler_off_s: off,
+        profiler_ops_only_pct: (at(Profiling::OpsOnly) / off - 1.0) * 100.0,
+        profiler_no_cpu_pct: (at(Profiling::NoCpu) / off - 1.0) * 100.0,
     };
     print_table(&out);
     let path = std::env::var("NUMPY_COMPARE_JSON").unwrap_or_else(|_| {
@@ -449,11 +481,16 @@ fn run() -> Result<(), String> {
 fn print_table(o: &Output) {
     let l = &o.limits;
     println!("{}; {}", o.numpy, o.machine);
-    println!(
-        "limits: copy {:.1}/{:.1} GB/s, triad {:.1}/{:.1} GB/s, read {:.1}/{:.1} GB/s (1/2 threads); FMA f64 {:.0}/{:.0} GFLOP/s",
-        l.copy_gbs[0], l.copy_gbs[1], l.triad_gbs[0], l.triad_gbs[1], l.read_gbs[0], l.read_gbs[1],
-        l.fma_f64_gflops[0], l.fma_f64_gflops[1]
-    );
+    for (l, what) in [
+        (l, "1e7-element arrays"),
+        (&o.limits_dram, "256 MiB arrays"),
+    ] {
+        println!(
+            "limits, {what}: copy {:.1}/{:.1} GB/s, triad {:.1}/{:.1} GB/s, read {:.1}/{:.1} GB/s (1/2 threads); FMA f64 {:.0}/{:.0} GFLOP/s",
+            l.copy_gbs[0], l.copy_gbs[1], l.triad_gbs[0], l.triad_gbs[1], l.read_gbs[0], l.read_gbs[1],
+            l.fma_f64_gflops[0], l.fma_f64_gflops[1]
+        );
+    }
     println!(
         "{:<16} {:>11} {:>11} {:>8} {:>10} {:>8}  limit",
         "case", "numpy ms", "ndprof ms", "ratio", "rate", "of limit"
@@ -473,7 +510,12 @@ fn print_table(o: &Output) {
         );
     }
     println!(
-        "profiler overhead: {:.1}% (quick tour work: {:.3} s profiled vs {:.3} s without a session)",
-        o.profiler_overhead_pct, o.profiler_on_s, o.profiler_off_s
+        "profiler overhead: {:.1}% (quick tour work: {:.3} s profiled vs {:.3} s without a session); \
+         scopes and ops only {:.1}%, all but CPU sampling {:.1}%",
+        o.profiler_overhead_pct,
+        o.profiler_on_s,
+        o.profiler_off_s,
+        o.profiler_ops_only_pct,
+        o.profiler_no_cpu_pct
     );
 }

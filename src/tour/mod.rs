@@ -76,13 +76,24 @@ pub fn builder(case: &str, size: Size) -> SessionBuilder {
         .label("size", size.name())
 }
 
-/// How a case runs: its size, and whether under a session.
+/// How a case runs: its size, and under which profiler settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Setup {
     pub size: Size,
-    /// `false` runs the same work with no session (the baseline for the
-    /// profiler's overhead); the case then returns no profiles.
-    pub profiled: bool,
+    pub profiling: Profiling,
+}
+
+/// The profiler settings a case runs under (to measure what each part costs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profiling {
+    /// No session: the baseline; the case returns no profiles.
+    Off,
+    /// Scopes and op records only: no heap report, value ranges or CPU sampling.
+    OpsOnly,
+    /// Everything but CPU sampling.
+    NoCpu,
+    /// Everything the tour uses ([`builder`]).
+    Full,
 }
 
 /// A case's session, or nothing when the case runs unprofiled.
@@ -95,11 +106,13 @@ impl CaseSession {
 }
 
 fn start(builder: SessionBuilder, setup: Setup) -> Result<CaseSession> {
-    Ok(CaseSession(if setup.profiled {
-        Some(builder.start()?)
-    } else {
-        None
-    }))
+    let builder = match setup.profiling {
+        Profiling::Off => return Ok(CaseSession(None)),
+        Profiling::OpsOnly => builder.heap(false).value_ranges(false).cpu_hz(0),
+        Profiling::NoCpu => builder.cpu_hz(0),
+        Profiling::Full => builder,
+    };
+    Ok(CaseSession(Some(builder.start()?)))
 }
 
 fn session(case: &str, setup: Setup) -> Result<CaseSession> {

@@ -1,7 +1,7 @@
 //! Running the cases and writing what the tour produces.
 
 use super::{builtins, dtypes, preallocate, simulation, vectorize};
-use super::{CaseRun, Extrapolation, Fit, Setup, Size};
+use super::{CaseRun, Extrapolation, Fit, Profiling, Setup, Size};
 use crate::alloc::human_bytes;
 use crate::error::{Error, Result};
 use crate::report::compare::{differential_svg, Comparison};
@@ -161,7 +161,7 @@ pub fn run_selected(
         progress(i, total, name);
         runs.push(case(Setup {
             size: cfg.size,
-            profiled: true,
+            profiling: Profiling::Full,
         })?);
     }
     progress(chosen.len(), total, "writing outputs");
@@ -170,15 +170,16 @@ pub fn run_selected(
     Ok(result)
 }
 
-/// Runs every case's work at `size`, under sessions or not, and writes
-/// nothing: `profiled` on vs off measures what the profiler costs (scopes,
-/// op records, heap tracking, value ranges, 99 Hz CPU sampling).
+/// Runs every case's work at `size` under `profiling` and writes nothing:
+/// [`Profiling::Full`] against [`Profiling::Off`] measures what the profiler
+/// costs (scopes, op records, heap tracking, value ranges, 99 Hz CPU
+/// sampling), the levels between say which part costs what.
 ///
 /// # Errors
 /// As [`run`].
-pub fn run_workloads(size: Size, profiled: bool) -> Result<()> {
+pub fn run_workloads(size: Size, profiling: Profiling) -> Result<()> {
     for (_, case) in CASES {
-        case(Setup { size, profiled })?;
+        case(Setup { size, profiling })?;
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Creation, casting, scalar access, growth and typed views.
 
-use ndprof::{Array, Casting, DType, Scalar};
+use ndprof::{Array, BinaryOp, Casting, DType, ErrorKind, Scalar, Slice};
 
 #[test]
 fn creation_values() {
@@ -186,5 +186,107 @@ fn typed_views_and_ndarray_conversion() {
     assert_eq!(
         format!("{}", Array::from_vec(vec![1i8, 2]).unwrap()),
         "array([1, 2], dtype=int8)"
+    );
+}
+
+#[test]
+fn set_slice_writes_a_region_with_broadcasting_and_value_semantics() {
+    let mut u = Array::zeros(&[3, 4], DType::Float64).unwrap();
+    let inner = [
+        Slice::new(Some(1), Some(-1), 1),
+        Slice::new(Some(1), Some(-1), 1),
+    ];
+    // A row broadcasts over the region.
+    let row = Array::from_vec(vec![1.0f64, 2.0]).unwrap();
+    u.set_slice(&inner, &row).unwrap();
+    assert_eq!(
+        u.to_vec::<f64>().unwrap(),
+        vec![0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    );
+    // The value may be a view of the array itself: it is read as it was.
+    let first_row = u.slice(&[(1..2usize).into()]).unwrap();
+    let keep = u.clone();
+    u.set_slice(&[(0..1usize).into()], &first_row).unwrap();
+    assert_eq!(
+        u.slice(&[(0..1usize).into()])
+            .unwrap()
+            .to_vec::<f64>()
+            .unwrap(),
+        vec![0.0, 1.0, 2.0, 0.0]
+    );
+    assert_eq!(
+        keep.get(&[0, 1]).unwrap(),
+        Scalar::F64(0.0),
+        "clones are values"
+    );
+    // Negative steps write in reverse.
+    let mut v = Array::zeros(&[4], DType::Int32).unwrap();
+    let src = Array::arange(1.0, 5.0, 1.0, DType::Int32).unwrap();
+    v.set_slice(&[Slice::new(None, None, -1)], &src).unwrap();
+    assert_eq!(v.to_vec::<i32>().unwrap(), vec![4, 3, 2, 1]);
+    // Ints into floats are fine; floats into ints and bad shapes are errors.
+    u.set_slice(&inner, &Array::from_vec(vec![7i64, 8]).unwrap())
+        .unwrap();
+    let e = v
+        .set_slice(
+            &[(0..2usize).into()],
+            &Array::from_vec(vec![1.5f64, 2.5]).unwrap(),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DTypeMismatch);
+    let e = u
+        .set_slice(&inner, &Array::ones(&[3], DType::Float64).unwrap())
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::ShapeMismatch);
+    assert!(
+        e.to_string().contains("(3,)") && e.to_string().contains("(1, 2)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn binary_scalar_into_checks_its_output() {
+    let a = Array::arange(0.0, 4.0, 1.0, DType::Float64).unwrap();
+    let mut out = Array::zeros(&[4], DType::Float64).unwrap();
+    a.binary_scalar_into(BinaryOp::Mul, 2.0, &mut out).unwrap();
+    assert_eq!(out.to_vec::<f64>().unwrap(), vec![0.0, 2.0, 4.0, 6.0]);
+    let mut wrong = Array::zeros(&[4], DType::Float32).unwrap();
+    let e = a
+        .binary_scalar_into(BinaryOp::Mul, 2.0, &mut wrong)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DTypeMismatch);
+    let mut short = Array::zeros(&[3], DType::Float64).unwrap();
+    let e = a
+        .binary_scalar_into(BinaryOp::Mul, 2.0, &mut short)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::ShapeMismatch);
+    // A strided input goes row by row into the output.
+    let m = Array::arange(0.0, 6.0, 1.0, DType::Float64)
+        .unwrap()
+        .reshape(&[2, 3])
+        .unwrap();
+    let mut t = Array::zeros(&[3, 2], DType::Float64).unwrap();
+    m.t()
+        .binary_scalar_into(BinaryOp::Add, 1.0, &mut t)
+        .unwrap();
+    assert_eq!(
+        t.to_vec::<f64>().unwrap(),
+        vec![1.0, 4.0, 2.0, 5.0, 3.0, 6.0]
+    );
+    assert_eq!(
+        m.t().copy().unwrap().to_vec::<f64>().unwrap(),
+        vec![0.0, 3.0, 1.0, 4.0, 2.0, 5.0]
+    );
+}
+
+#[test]
+fn serial_keeps_work_on_the_calling_thread_with_the_same_results() {
+    let x = Array::random_uniform(&[1 << 19], 0.0, 1.0, 3, DType::Float64).unwrap();
+    let par = (x.square().unwrap(), x.sum().unwrap());
+    let ser = ndprof::ops::parallel::serial(|| (x.square().unwrap(), x.sum().unwrap()));
+    assert_eq!(par.0, ser.0);
+    assert_eq!(
+        par.1, ser.1,
+        "reductions are bit-identical at any thread count"
     );
 }

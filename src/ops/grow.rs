@@ -130,7 +130,6 @@ impl Array {
             super::observe::note_value(&mut g, v);
         });
         self.shape[0] += 1;
-        g.set_array_elements(self.shape[0]);
         Ok(())
     }
 

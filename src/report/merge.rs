@@ -104,12 +104,14 @@ fn add_record(m: &mut super::json::JsonRecord, r: &super::json::JsonRecord) {
     m.heap_frees += r.heap_frees;
     m.heap_bytes_freed += r.heap_bytes_freed;
     m.max_elements = m.max_elements.max(r.max_elements);
-    m.value_min = match (m.value_min, r.value_min) {
-        (Some(a), Some(b)) => Some(a.min(b)),
+    m.value_min = either_or_both(m.value_min, r.value_min, i64::min);
+    m.value_max = either_or_both(m.value_max, r.value_max, i64::max);
+}
+
+/// `f(a, b)` when both are set, else whichever is.
+fn either_or_both(a: Option<i64>, b: Option<i64>, f: fn(i64, i64) -> i64) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(f(a, b)),
         (a, b) => a.or(b),
-    };
-    m.value_max = match (m.value_max, r.value_max) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    };
+    }
 }

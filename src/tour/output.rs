@@ -307,11 +307,7 @@ fn all_advice(cases: &[Reports<'_>]) -> Vec<Advice> {
     let mut out = Vec::new();
     for c in cases {
         for (sub, report) in &c.reports {
-            let prefix = if sub.is_empty() {
-                c.run.case.to_string()
-            } else {
-                format!("{}/{sub}", c.run.case)
-            };
+            let prefix = run_name(c.run.case, sub);
             for a in report.advice.iter().filter(|a| !smaller_rerun(c.run, a)) {
                 let mut a = a.clone();
                 a.path.insert(0, prefix.clone());
@@ -332,6 +328,15 @@ fn smaller_rerun(run: &CaseRun, a: &Advice) -> bool {
             && Some(a.path[e.path.len()].as_str()) != largest
             && e.points.iter().any(|p| p.0 == a.path[e.path.len()])
     })
+}
+
+/// A profile's name in advice paths and headings: `case` or `case/dtype`.
+fn run_name(case: &str, sub: &str) -> String {
+    if sub.is_empty() {
+        case.to_string()
+    } else {
+        format!("{case}/{sub}")
+    }
 }
 
 fn case_dir(out: &Path, case: &str, sub: &str) -> PathBuf {
@@ -483,22 +488,24 @@ fn index_html(
     }
     for c in cases {
         for (sub, report) in &c.reports {
-            let title = if sub.is_empty() {
-                c.run.case.to_string()
-            } else {
-                format!("{} / {sub}", c.run.case)
-            };
+            let title = run_name(c.run.case, sub);
             page.heading(&format!("Case {title}"));
             page.text(&format!("{}\n{}", report.table(), report.summary()));
-            for metric in [Metric::Time, Metric::Bytes, Metric::Allocations] {
-                page.svg(
-                    &format!("{title}: {}", metric.name()),
-                    &report.flamegraph_svg(metric)?,
-                );
-            }
+            // The graphs `write_all` has just written, not rendered a second time.
             let dir = case_dir(&cfg.out, c.run.case, sub);
-            if let Ok(cpu) = std::fs::read_to_string(dir.join("cpu.svg")) {
-                page.svg(&format!("{title}: native CPU samples"), &cpu);
+            for (file, what) in [
+                ("time.svg", "time"),
+                ("heap.svg", "bytes"),
+                ("allocs.svg", "allocs"),
+                ("cpu.svg", "native CPU samples"),
+            ] {
+                let path = dir.join(file);
+                match std::fs::read_to_string(&path) {
+                    Ok(svg) => page.svg(&format!("{title}: {what}"), &svg),
+                    // Without CPU sampling there is no cpu.svg.
+                    Err(e) if file == "cpu.svg" && e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(Error::io(&path, e)),
+                }
             }
         }
     }

@@ -359,14 +359,6 @@ impl OpGuard {
             });
         }
     }
-
-    /// Sets the size of the array the op worked on, when it differs from its
-    /// element count (`push` works on one element of a growing array).
-    pub fn set_array_elements(&mut self, n: usize) {
-        if let Some(live) = &mut self.live {
-            live.array_elements = n as u64;
-        }
-    }
 }
 
 static VALUE_RANGES: AtomicBool = AtomicBool::new(false);

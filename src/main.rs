@@ -4,7 +4,8 @@
 
 use clap::{Parser, Subcommand};
 use ndprof::report::compare::{differential_svg, Comparison};
-use ndprof::report::{advise, write_text, AdviceOptions, Metric, Report};
+use ndprof::report::export::export_file;
+use ndprof::report::{advise, write_text, AdviceOptions, Format, Metric, Report};
 use ndprof::tour::{self, Size, TourConfig};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -68,6 +69,21 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Write a saved report.json in another format: pprof (ops.pb), folded
+    /// stacks, a flamegraph SVG, the text table, or JSON (upgrading an old
+    /// schema).
+    Export {
+        report: PathBuf,
+        /// json, folded, svg, text or pprof.
+        #[arg(long)]
+        format: Format,
+        /// The metric of folded stacks and flamegraphs: time, bytes or allocs.
+        #[arg(long, default_value = "time")]
+        metric: Metric,
+        /// Output file.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Merge report.json files of many processes (simulation ranks, repeated
     /// runs): counts and times summed per path, peaks added.
     Merge {
@@ -120,13 +136,11 @@ fn run(command: Command) -> ndprof::Result<()> {
         }
         Command::Report { report, precision } => {
             let mut r = Report::load(&report)?;
-            if precision {
-                let opts = AdviceOptions {
-                    precision: true,
-                    ..AdviceOptions::default()
-                };
-                r.advice = advise(&r, &opts);
-            }
+            let opts = AdviceOptions {
+                precision,
+                ..AdviceOptions::default()
+            };
+            r.advice = advise(&r, &opts);
             print!("{}\n{}", r.table(), r.summary());
             Ok(())
         }
@@ -140,12 +154,24 @@ fn run(command: Command) -> ndprof::Result<()> {
             println!("wrote {}", output.display());
             Ok(())
         }
+        Command::Export {
+            report,
+            format,
+            metric,
+            output,
+        } => {
+            let r = Report::load(&report)?;
+            export_file(&r, format, metric, &output)?;
+            println!("wrote {}", output.display());
+            Ok(())
+        }
         Command::Merge { reports, output } => {
             let loaded = reports
                 .iter()
                 .map(Report::load)
                 .collect::<ndprof::Result<Vec<_>>>()?;
-            let merged = Report::merge(&loaded)?;
+            let mut merged = Report::merge(&loaded)?;
+            merged.advice = advise(&merged, &AdviceOptions::default());
             write_text(&output, &merged.to_json()?)?;
             println!("merged {} reports into {}", loaded.len(), output.display());
             Ok(())

@@ -13,7 +13,7 @@ fn report_of(value_ranges: bool, work: impl FnOnce() -> ndprof::Result<()>) -> R
         .start()
         .unwrap();
     work().unwrap();
-    session.finish().unwrap().report()
+    session.finish().unwrap().report_with_advice()
 }
 
 fn rules(r: &Report) -> Vec<&str> {

@@ -184,7 +184,7 @@ fn bad_input_gets_one_clear_line_and_a_nonzero_exit() {
     let text_in = std::fs::read_to_string(path("heap-int32.json")).unwrap();
     std::fs::write(
         &newer,
-        text_in.replacen("\"schema_version\": 2", "\"schema_version\": 99", 1),
+        text_in.replacen("\"schema_version\": 3", "\"schema_version\": 99", 1),
     )
     .unwrap();
     let o = ndprof(&["flamegraph", newer.to_str().unwrap(), "-o", "x.svg"]);

@@ -44,7 +44,7 @@ fn user_heap_allocations_are_attributed_to_scopes() {
     let report = p.report();
     assert_eq!(report.heap.source, "global");
     // The peak is low by at most 64 KiB per allocating thread (batched counting).
-    let bound = ndprof::trace::heap::FLUSH_BYTES as u64;
+    let bound = ndprof::trace::HEAP_FLUSH_BYTES as u64;
     assert!(
         report.heap.peak_bytes + bound >= 8_000_000,
         "{}",

@@ -2,7 +2,7 @@
 //! report.json round-trips and rejects newer schemas, write errors name the
 //! path. Sessions are process-wide: each test holds the profiler test lock.
 
-use ndprof::report::{json::SCHEMA, svg, Metric, Report};
+use ndprof::report::{json::schema, svg, Metric, Report};
 use ndprof::{profile, Array, DType, ErrorKind, Profile, Session};
 use std::path::PathBuf;
 
@@ -111,7 +111,7 @@ fn report_json_round_trips_and_matches_the_schema() {
     let path = dir.join("report.json");
     p.write_json(&path).unwrap();
     let back = Report::load(&path).unwrap();
-    assert_eq!(back, p.report());
+    assert_eq!(back, p.report_with_advice());
     assert_eq!(back.schema_version, ndprof::report::json::SCHEMA_VERSION);
     assert_eq!(
         back.meta.labels.get("dtype").map(String::as_str),
@@ -120,15 +120,12 @@ fn report_json_round_trips_and_matches_the_schema() {
     assert_eq!(back.heap.source, "buffers");
     assert_eq!(back.heap.allocations, 3);
     assert_eq!(back.heap.peak_bytes, 16_000);
-    let get = back
-        .records
-        .iter()
-        .find(|r| r.path == ["loop", "get[float64]"])
-        .unwrap();
-    assert_eq!((get.kind.as_str(), get.calls), ("op", 1000));
+    let get = back.record(&["loop", "get[float64]"]).unwrap();
+    assert_eq!((get.kind, get.calls), (ndprof::trace::LabelKind::Op, 1000));
+    assert_eq!(get.class, Some(ndprof::trace::OpClass::ScalarRead));
 
     // Every field the schema requires is present in what we write.
-    let schema: serde_json::Value = serde_json::from_str(SCHEMA).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&schema()).unwrap();
     let written: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let required = |v: &serde_json::Value| -> Vec<String> {
@@ -150,19 +147,42 @@ fn report_json_round_trips_and_matches_the_schema() {
     }
 
     let newer = std::fs::read_to_string(&path).unwrap().replacen(
-        "\"schema_version\": 2",
         "\"schema_version\": 3",
+        "\"schema_version\": 4",
         1,
     );
-    // A schema 1 report (no max_elements, value ranges or advice) still reads.
+    // A schema 1 report (full paths, no max_elements, classes or advice) still reads.
     let mut old: serde_json::Value = written.clone();
     old["schema_version"] = 1.into();
-    for r in old["records"].as_array_mut().unwrap() {
-        r.as_object_mut().unwrap().remove("max_elements");
+    for (i, r) in old["records"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .enumerate()
+    {
+        let r = r.as_object_mut().unwrap();
+        r.remove("max_elements");
+        r.remove("parent");
+        r.remove("class");
+        r.insert("path".into(), serde_json::json!(back.path(i)));
+        r.entry("dtype").or_insert("".into());
+    }
+    for c in old["heap"]["peak_contributors"].as_array_mut().unwrap() {
+        let path = c["record"]
+            .as_u64()
+            .map_or(vec![], |i| back.path(i as usize));
+        c["path"] = serde_json::json!(path);
     }
     old.as_object_mut().unwrap().remove("advice");
     let old = Report::from_json(&old.to_string()).unwrap();
     assert_eq!(old.records.len(), back.records.len());
+    for (a, b) in old.records.iter().zip(&back.records) {
+        assert_eq!(
+            (a.parent, &a.name, a.class, a.calls),
+            (b.parent, &b.name, b.class, b.calls)
+        );
+    }
+    assert_eq!(old.heap.peak_contributors, back.heap.peak_contributors);
     let e = Report::from_json(&newer).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Format);
     assert!(e.to_string().contains("newer"), "{e}");

@@ -106,7 +106,7 @@ pub trait BufferAllocator: Send + Sync + fmt::Debug {
             .raw_allocate(bytes, zeroed)
             .ok_or_else(|| alloc_error(bytes, self.name()))?;
         self.counters().on_alloc(bytes);
-        trace::alloc_event(AllocKind::Alloc, bytes, self.name());
+        trace::alloc_event(AllocKind::Alloc, bytes);
         Ok(ptr)
     }
 
@@ -118,7 +118,7 @@ pub trait BufferAllocator: Send + Sync + fmt::Debug {
         // SAFETY: forwarded caller contract.
         unsafe { self.raw_deallocate(ptr, bytes) };
         self.counters().on_free(bytes);
-        trace::alloc_event(AllocKind::Free, bytes, self.name());
+        trace::alloc_event(AllocKind::Free, bytes);
     }
 
     /// Grows a block, counting the reallocation and the bytes copied.
@@ -148,7 +148,6 @@ pub trait BufferAllocator: Send + Sync + fmt::Debug {
                 copied: copied as u64,
             },
             new_bytes,
-            self.name(),
         );
         Ok(new)
     }

@@ -31,7 +31,7 @@ const MAGIC: u32 = 0x6e64_7066; // "ndpf"
 ///   per-node table (a lock only its own thread takes, except once when the
 ///   session finishes).
 /// - Live bytes reach the shared peak counter in steps of 64 KiB per thread
-///   (`trace::heap::FLUSH_BYTES`), so the reported peak is low by at most
+///   (`trace::HEAP_FLUSH_BYTES`), so the reported peak is low by at most
 ///   64 KiB per allocating thread, and two threads allocating do not fight
 ///   over one cache line on every call.
 /// - `realloc` counts as a free of the old size and an allocation of the

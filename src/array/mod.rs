@@ -157,39 +157,6 @@ impl Array {
         }
         Ok(())
     }
-
-    /// A C-contiguous copy in the array's own allocator.
-    ///
-    /// # Errors
-    /// [`AllocationFailed`](crate::ErrorKind::AllocationFailed).
-    pub fn to_contiguous(&self) -> Result<Array> {
-        self.to_contiguous_in(self.allocator())
-    }
-
-    /// A C-contiguous copy in `alloc`.
-    ///
-    /// # Errors
-    /// [`AllocationFailed`](crate::ErrorKind::AllocationFailed).
-    pub fn to_contiguous_in(&self, alloc: Arc<dyn BufferAllocator>) -> Result<Array> {
-        let _g = crate::trace::op(
-            "copy",
-            self.dtype().name(),
-            self.len(),
-            self.nbytes(),
-            self.nbytes(),
-        );
-        let mut out = Array::for_overwrite(self.dtype(), &self.shape, alloc)?;
-        with_dtype!(self.dtype(), T => crate::ops::kernels::copy_into::<T>(self, &mut out))?;
-        Ok(out)
-    }
-
-    /// A deep copy (C order, same allocator); `clone` instead shares the buffer.
-    ///
-    /// # Errors
-    /// [`AllocationFailed`](crate::ErrorKind::AllocationFailed).
-    pub fn copy(&self) -> Result<Array> {
-        self.to_contiguous()
-    }
 }
 
 /// The allocator for a new array: `alloc` or the default.

@@ -74,6 +74,7 @@ impl Array {
         }
         let mut g = trace::op(
             "astype",
+            crate::trace::OpClass::Cast,
             dtype.name(),
             self.len(),
             self.nbytes(),

@@ -46,7 +46,14 @@ impl Array {
         alloc: Arc<dyn BufferAllocator>,
     ) -> Result<Array> {
         let n = checked_size(shape)?;
-        let _g = trace::op("zeros", dtype.name(), n, 0, n.saturating_mul(dtype.size()));
+        let _g = trace::op(
+            "zeros",
+            crate::trace::OpClass::Creation,
+            dtype.name(),
+            n,
+            0,
+            n.saturating_mul(dtype.size()),
+        );
         Ok(Array::from_buffer(
             Buffer::zeroed(dtype, n, alloc)?,
             shape.to_vec(),
@@ -92,7 +99,14 @@ impl Array {
     ) -> Result<Array> {
         let dtype = value.dtype();
         let n = checked_size(shape)?;
-        let _g = trace::op("full", dtype.name(), n, 0, n.saturating_mul(dtype.size()));
+        let _g = trace::op(
+            "full",
+            crate::trace::OpClass::Creation,
+            dtype.name(),
+            n,
+            0,
+            n.saturating_mul(dtype.size()),
+        );
         let mut out = Array::for_overwrite(dtype, shape, alloc)?;
         with_dtype!(dtype, T => fill::<T>(&mut out, value.to::<T>()));
         Ok(out)
@@ -126,7 +140,14 @@ impl Array {
             )));
         }
         let n = n as usize;
-        let mut g = trace::op("arange", dtype.name(), n, 0, n.saturating_mul(dtype.size()));
+        let mut g = trace::op(
+            "arange",
+            crate::trace::OpClass::Creation,
+            dtype.name(),
+            n,
+            0,
+            n.saturating_mul(dtype.size()),
+        );
         let mut out = Array::for_overwrite(dtype, &[n], pick(None))?;
         let integral = start.fract() == 0.0 && step.fract() == 0.0;
         with_dtype!(dtype, T => {
@@ -156,6 +177,7 @@ impl Array {
     pub fn linspace(start: f64, stop: f64, num: usize, dtype: DType) -> Result<Array> {
         let _g = trace::op(
             "linspace",
+            crate::trace::OpClass::Creation,
             dtype.name(),
             num,
             0,
@@ -186,7 +208,14 @@ impl Array {
             )));
         }
         let n = checked_size(shape)?;
-        let _g = trace::op(op, dtype.name(), n, 0, n * dtype.size());
+        let _g = trace::op(
+            op,
+            crate::trace::OpClass::Creation,
+            dtype.name(),
+            n,
+            0,
+            n * dtype.size(),
+        );
         let mut out = Array::for_overwrite(dtype, shape, pick(None))?;
         with_dtype!(dtype, T => fill_with::<T>(&mut out, |_| T::from_f64_unchecked(sample())));
         Ok(out)

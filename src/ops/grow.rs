@@ -103,15 +103,16 @@ impl Array {
         let value = value.into();
         let dtype = self.dtype();
         // Counted on every call, timed 1-in-N like get/set: pushes come in loops.
-        let mut g = trace::scalar_op(
-            "push",
-            dtype.name(),
-            self.len() + 1,
-            0,
-            dtype.size(),
-            true,
-            dtype.is_integer(),
-        );
+        let mut g = trace::scalar_op(trace::ScalarOp {
+            name: "push",
+            class: trace::OpClass::Growth,
+            dtype: dtype.name(),
+            array_elements: self.len() + 1,
+            bytes_read: 0,
+            bytes_written: dtype.size(),
+            may_allocate: true,
+            writes_integer: dtype.is_integer(),
+        });
         self.check_1d("push")?;
         if dtype.is_integer() && value.dtype().is_integer() && value.cast_checked(dtype).is_none() {
             return Err(Error::new(
@@ -194,6 +195,7 @@ fn concatenate_in(
     let total: usize = shape.iter().product();
     let _g = trace::op(
         op,
+        crate::trace::OpClass::CopyingGrowth,
         dtype.name(),
         total,
         total * dtype.size(),

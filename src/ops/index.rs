@@ -55,15 +55,16 @@ impl Array {
     /// # Errors
     /// [`IndexOutOfBounds`](ErrorKind::IndexOutOfBounds) naming the index and shape.
     pub fn get(&self, index: &[usize]) -> Result<Scalar> {
-        let _g = trace::scalar_op(
-            "get",
-            self.dtype().name(),
-            self.len(),
-            self.dtype().size(),
-            0,
-            false,
-            false,
-        );
+        let _g = trace::scalar_op(trace::ScalarOp {
+            name: "get",
+            class: trace::OpClass::ScalarRead,
+            dtype: self.dtype().name(),
+            array_elements: self.len(),
+            bytes_read: self.dtype().size(),
+            bytes_written: 0,
+            may_allocate: false,
+            writes_integer: false,
+        });
         let pos = self.element_offset(index)?;
         Ok(with_dtype!(self.dtype(), T => self.buf.as_slice::<T>()[pos].to_scalar()))
     }
@@ -79,15 +80,16 @@ impl Array {
     pub fn set(&mut self, index: &[usize], value: impl Into<Scalar>) -> Result<()> {
         let value = value.into();
         let dtype = self.dtype();
-        let mut g = trace::scalar_op(
-            "set",
-            dtype.name(),
-            self.len(),
-            0,
-            dtype.size(),
-            self.shares_buffer(),
-            dtype.is_integer(),
-        );
+        let mut g = trace::scalar_op(trace::ScalarOp {
+            name: "set",
+            class: trace::OpClass::ScalarWrite,
+            dtype: dtype.name(),
+            array_elements: self.len(),
+            bytes_read: 0,
+            bytes_written: dtype.size(),
+            may_allocate: self.shares_buffer(),
+            writes_integer: dtype.is_integer(),
+        });
         if dtype.is_integer() && value.dtype().is_integer() && value.cast_checked(dtype).is_none() {
             return Err(Error::new(
                 ErrorKind::CastOverflow,
@@ -151,7 +153,14 @@ impl Array {
             )));
         }
         let n: usize = region.iter().product();
-        let mut g = trace::op("setitem", dtype.name(), n, value.nbytes(), n * dtype.size());
+        let mut g = trace::op(
+            "setitem",
+            crate::trace::OpClass::Copy,
+            dtype.name(),
+            n,
+            value.nbytes(),
+            n * dtype.size(),
+        );
         let value = super::cast::as_dtype(value, dtype)?;
         self.make_unique()?;
         let target = self.slice(slices)?;

@@ -194,6 +194,7 @@ impl Array {
         let (m, k, n) = (l.rows, l.cols, r.cols);
         let _g = trace::op(
             "dot",
+            crate::trace::OpClass::Linalg,
             dt.name(),
             m * n,
             (m * k + k * n) * dt.size(),

@@ -3,6 +3,7 @@
 //! one place where it is timed and counted ([`trace::op`](crate::trace::op)).
 
 pub mod cast;
+mod copy;
 pub mod create;
 pub mod elementwise;
 pub mod grow;

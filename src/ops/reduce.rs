@@ -280,7 +280,14 @@ impl Array {
     /// # Errors
     /// Allocation failure.
     pub fn sum(&self) -> Result<Array> {
-        let _g = trace::op("sum", self.dtype().name(), self.len(), self.nbytes(), 0);
+        let _g = trace::op(
+            "sum",
+            crate::trace::OpClass::Reduction,
+            self.dtype().name(),
+            self.len(),
+            self.nbytes(),
+            0,
+        );
         self.sum_as(sum_dtype(self.dtype()))
     }
 
@@ -289,7 +296,14 @@ impl Array {
     /// # Errors
     /// Allocation failure.
     pub fn mean(&self) -> Result<Array> {
-        let _g = trace::op("mean", self.dtype().name(), self.len(), self.nbytes(), 0);
+        let _g = trace::op(
+            "mean",
+            crate::trace::OpClass::Reduction,
+            self.dtype().name(),
+            self.len(),
+            self.nbytes(),
+            0,
+        );
         let dt = mean_dtype(self.dtype());
         let mut s = self.sum_as(dt)?;
         s.binary_scalar_inplace(super::BinaryOp::Div, self.len() as f64)?;
@@ -317,7 +331,14 @@ impl Array {
     /// # Errors
     /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for an axis out of range.
     pub fn sum_axis(&self, axis: usize) -> Result<Array> {
-        let _g = trace::op("sum", self.dtype().name(), self.len(), self.nbytes(), 0);
+        let _g = trace::op(
+            "sum",
+            crate::trace::OpClass::Reduction,
+            self.dtype().name(),
+            self.len(),
+            self.nbytes(),
+            0,
+        );
         self.sum_axis_as(axis, sum_dtype(self.dtype()))
     }
 
@@ -326,7 +347,14 @@ impl Array {
     /// # Errors
     /// As [`sum_axis`](Self::sum_axis).
     pub fn mean_axis(&self, axis: usize) -> Result<Array> {
-        let _g = trace::op("mean", self.dtype().name(), self.len(), self.nbytes(), 0);
+        let _g = trace::op(
+            "mean",
+            crate::trace::OpClass::Reduction,
+            self.dtype().name(),
+            self.len(),
+            self.nbytes(),
+            0,
+        );
         let n = self.shape().get(axis).copied().unwrap_or(0);
         let mut s = self.sum_axis_as(axis, mean_dtype(self.dtype()))?;
         s.binary_scalar_inplace(super::BinaryOp::Div, n as f64)?;
@@ -343,6 +371,7 @@ impl Array {
     fn extreme(&self, which: Extreme) -> Result<Array> {
         let _g = trace::op(
             which.name(),
+            crate::trace::OpClass::Reduction,
             self.dtype().name(),
             self.len(),
             self.nbytes(),
@@ -365,6 +394,7 @@ impl Array {
     fn extreme_axis(&self, which: Extreme, axis: usize) -> Result<Array> {
         let _g = trace::op(
             which.name(),
+            crate::trace::OpClass::Reduction,
             self.dtype().name(),
             self.len(),
             self.nbytes(),
@@ -423,7 +453,14 @@ impl Array {
         } else {
             "argmax"
         };
-        let _g = trace::op(name, self.dtype().name(), self.len(), self.nbytes(), 0);
+        let _g = trace::op(
+            name,
+            crate::trace::OpClass::Reduction,
+            self.dtype().name(),
+            self.len(),
+            self.nbytes(),
+            0,
+        );
         if self.is_empty() {
             return Err(Error::invalid(format!(
                 "attempt to get {name} of an empty sequence (shape {})",
@@ -445,7 +482,14 @@ impl Array {
         } else {
             "argmax"
         };
-        let _g = trace::op(name, self.dtype().name(), self.len(), self.nbytes(), 0);
+        let _g = trace::op(
+            name,
+            crate::trace::OpClass::Reduction,
+            self.dtype().name(),
+            self.len(),
+            self.nbytes(),
+            0,
+        );
         let shape = self.reduced_shape(axis)?;
         if self.shape()[axis] == 0 {
             return Err(Error::invalid(format!(

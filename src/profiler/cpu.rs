@@ -4,8 +4,8 @@
 //! top out near 240 per CPU-second whatever the rate asked for (FACTS.md),
 //! so the default is 99 Hz.
 
+use super::record::escape_frame;
 use crate::error::{Error, ErrorKind, Result};
-use crate::profiler::escape_frame;
 use pprof::protos::Message;
 use std::collections::BTreeMap;
 

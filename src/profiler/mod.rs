@@ -22,6 +22,7 @@
 mod cpu;
 mod macros;
 mod profile;
+mod record;
 mod session;
 pub mod testing;
 
@@ -29,5 +30,6 @@ pub mod testing;
 pub use crate::trace::enter_dynamic_scope as scope;
 #[cfg(feature = "cpu")]
 pub use cpu::CpuProfile;
-pub use profile::{escape_frame, HeapSource, Profile, Record};
+pub use profile::{HeapSource, Profile};
+pub use record::{depth_first, escape_frame, find_path, path_of, Children, Record, Visit};
 pub use session::{Session, SessionBuilder};

@@ -1,8 +1,9 @@
 //! [`Session`]: one profiling window, from `start()` to `finish()`.
 
-use super::profile::{HeapSource, Profile};
+use super::profile::{BuildInfo, HeapSource, Profile};
 use crate::error::{Error, ErrorKind, Result};
-use crate::trace::{self, Stamp};
+use crate::trace::recording::{self, Drained, Options};
+use crate::trace::{heap, Stamp};
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -97,10 +98,11 @@ impl SessionBuilder {
         } else {
             None
         };
-        trace::set_scalar_time_every(self.scalar_time_every);
-        trace::set_value_ranges(self.value_ranges);
         let start = Stamp::now();
-        let epoch = trace::start_recording();
+        let epoch = recording::start(Options {
+            scalar_time_every: self.scalar_time_every,
+            value_ranges: self.value_ranges,
+        });
         Ok(Session {
             epoch,
             start,
@@ -145,9 +147,9 @@ impl Session {
         SessionBuilder::default()
     }
 
-    fn stop(&mut self) -> trace::Drained {
-        trace::stop_recording();
-        let drained = trace::drain(self.epoch);
+    fn stop(&mut self) -> Drained {
+        recording::stop();
+        let drained = recording::drain(self.epoch);
         ACTIVE.store(false, Ordering::Release);
         self.done = true;
         drained
@@ -161,7 +163,7 @@ impl Session {
         let end = Stamp::now();
         let drained = self.stop();
         let heap = self.builder.heap.then(|| {
-            if trace::heap::installed() {
+            if heap::installed() {
                 HeapSource::Global
             } else {
                 HeapSource::Buffers
@@ -170,11 +172,13 @@ impl Session {
         #[allow(unused_mut)]
         let mut profile = Profile::build(
             drained,
-            self.start,
-            end,
-            heap,
-            std::mem::take(&mut self.builder.labels),
-            self.builder.scalar_time_every,
+            BuildInfo {
+                start: self.start,
+                end,
+                heap,
+                labels: std::mem::take(&mut self.builder.labels),
+                scalar_time_every: self.builder.scalar_time_every,
+            },
         );
         #[cfg(feature = "cpu")]
         if let Some(cpu) = self.cpu.take() {

@@ -24,18 +24,19 @@
 //!         y.set(&[i], v * v)?;
 //!     }
 //! });
-//! let advice = session.finish()?.report().advice;
+//! let report = session.finish()?.report();
+//! let advice = ndprof::report::advise(&report, &ndprof::report::AdviceOptions::default());
 //! assert_eq!(advice[0].rule, "scalar-loop");
 //! assert!(advice[0].to_string().starts_with("advice[scalar-loop]: "));
 //! # Ok(())
 //! # }
 //! ```
 
-use super::json::{JsonRecord, Report};
+use super::model::{human_time, Advice, Report};
 use crate::alloc::human_bytes;
 use crate::dtype::{DType, Kind};
-use serde::{Deserialize, Serialize};
-use std::fmt;
+use crate::profiler::{Children, Record};
+use crate::trace::{LabelKind, OpClass};
 
 /// The rules, by id.
 pub const RULES: [&str; 5] = [
@@ -45,45 +46,6 @@ pub const RULES: [&str; 5] = [
     "dtype-downsize",
     "temporaries",
 ];
-
-/// One piece of advice.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Advice {
-    /// One of [`RULES`].
-    pub rule: String,
-    /// The scope or op path it is about (empty: the whole run).
-    pub path: Vec<String>,
-    /// What to do.
-    pub message: String,
-    /// The measurements behind it.
-    pub evidence: String,
-    /// Estimated wall time saved, in nanoseconds.
-    pub saving_ns: Option<f64>,
-    /// Bytes of allocation (or copying) saved.
-    pub saving_bytes: Option<u64>,
-}
-
-impl fmt::Display for Advice {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = if self.path.is_empty() {
-            "run".to_string()
-        } else {
-            self.path.join(";")
-        };
-        write!(
-            f,
-            "advice[{}]: {at}: {} ({}",
-            self.rule, self.message, self.evidence
-        )?;
-        if let Some(ns) = self.saving_ns {
-            write!(f, "; saves ~{}", human_time(ns))?;
-        }
-        if let Some(b) = self.saving_bytes {
-            write!(f, "; saves {}", human_bytes(b))?;
-        }
-        f.write_str(")")
-    }
-}
 
 /// Thresholds and opt-ins of the rules.
 #[derive(Clone, Debug)]
@@ -124,56 +86,53 @@ impl Default for AdviceOptions {
     }
 }
 
-/// Runs every rule over `report`, in rule order, then by path.
+/// Runs every rule over `report`, in rule order, then by path. Linear in
+/// the number of records (plus the paths of what it reports).
 pub fn advise(report: &Report, opts: &AdviceOptions) -> Vec<Advice> {
-    let mut out = scalar_loops(report, opts);
+    let children = Children::of(&report.records);
+    let mut out = scalar_loops(report, &children, opts);
     out.extend(append_growth(report, opts));
     out.extend(dtype_downsize(report, opts));
-    out.extend(temporaries(report, opts));
+    out.extend(temporaries(report, &children, opts));
     out
 }
 
-fn human_time(ns: f64) -> String {
-    if ns >= 1e9 {
-        format!("{:.2} s", ns / 1e9)
-    } else if ns >= 1e6 {
-        format!("{:.2} ms", ns / 1e6)
-    } else {
-        format!("{:.1} us", ns / 1e3)
-    }
+/// Sums `f` over records without wrapping.
+fn sum<'a>(rs: impl IntoIterator<Item = &'a Record>, f: impl Fn(&Record) -> u64) -> u64 {
+    rs.into_iter().fold(0u64, |a, r| a.saturating_add(f(r)))
 }
 
-fn dtype_of(r: &JsonRecord) -> Option<DType> {
+fn dtype_of(r: &Record) -> Option<DType> {
     r.dtype.parse().ok()
 }
 
-fn is_child(parent: &[String], r: &JsonRecord) -> bool {
-    r.path.len() == parent.len() + 1 && r.path.starts_with(parent)
-}
-
-fn in_subtree(root: &[String], r: &JsonRecord) -> bool {
-    r.path.starts_with(root)
-}
-
 /// `scalar-loop` and `manual-reduction`: scalar get/set directly in a scope.
-fn scalar_loops(report: &Report, opts: &AdviceOptions) -> Vec<Advice> {
+fn scalar_loops(report: &Report, children: &Children, opts: &AdviceOptions) -> Vec<Advice> {
     let mut out = Vec::new();
-    for scope in report.records.iter().filter(|r| r.kind == "scope") {
-        let ops: Vec<&JsonRecord> = report
-            .records
+    for (i, scope) in report.records.iter().enumerate() {
+        if scope.kind != LabelKind::Scope {
+            continue;
+        }
+        let ops: Vec<&Record> = children.of[i]
             .iter()
-            .filter(|r| r.kind == "op" && (r.name == "get" || r.name == "set"))
-            .filter(|r| is_child(&scope.path, r))
+            .map(|&c| &report.records[c])
+            .filter(|r| r.is_op(OpClass::is_scalar_access))
             .collect();
-        let count =
-            |name: &str| -> u64 { ops.iter().filter(|r| r.name == name).map(|r| r.calls).sum() };
-        let (gets, sets) = (count("get"), count("set"));
-        if gets + sets < opts.min_scalar_calls {
+        let calls = |class: OpClass| {
+            sum(
+                ops.iter().copied().filter(|r| r.class == Some(class)),
+                |r| r.calls,
+            )
+        };
+        let (gets, sets) = (calls(OpClass::ScalarRead), calls(OpClass::ScalarWrite));
+        if gets.saturating_add(sets) < opts.min_scalar_calls {
             continue;
         }
         let n = ops.iter().map(|r| r.max_elements).max().unwrap_or(0);
         let loop_ns = scope.self_ns + ops.iter().map(|r| r.total_ns).sum::<f64>();
-        let moved: u64 = ops.iter().map(|r| r.bytes_read + r.bytes_written).sum();
+        let moved = sum(ops.iter().copied(), |r| {
+            r.bytes_read.saturating_add(r.bytes_written)
+        });
         let vector_ns = moved as f64 / opts.vector_gbps;
         let sampled = if ops.iter().any(|r| r.time_sampled) {
             ", times sampled"
@@ -183,7 +142,7 @@ fn scalar_loops(report: &Report, opts: &AdviceOptions) -> Vec<Advice> {
         let per_element = if n > 0 {
             format!(
                 " on arrays of up to {n} elements ({:.1} calls per element)",
-                (gets + sets) as f64 / n as f64
+                (gets as f64 + sets as f64) / n as f64
             )
         } else {
             String::new()
@@ -193,37 +152,36 @@ fn scalar_loops(report: &Report, opts: &AdviceOptions) -> Vec<Advice> {
             human_time(loop_ns)
         );
         let saving_ns = Some((loop_ns - vector_ns).max(0.0));
-        if sets.saturating_mul(opts.reads_per_write) >= gets {
-            out.push(Advice {
-                rule: "scalar-loop".into(),
-                path: scope.path.clone(),
-                message:
-                    "per-element loop: use the vectorized op (e.g. `a.square()`, `a.add(&b)`), \
-                          or a typed slice loop (`as_slice`) for custom kernels"
-                        .into(),
-                evidence,
-                saving_ns,
-                saving_bytes: None,
-            });
+        let (rule, message) = if sets.saturating_mul(opts.reads_per_write) >= gets {
+            (
+                "scalar-loop",
+                "per-element loop: use the vectorized op (e.g. `a.square()`, `a.add(&b)`), \
+                 or a typed slice loop (`as_slice`) for custom kernels"
+                    .to_string(),
+            )
+        } else if sets == 0 {
+            (
+                "manual-reduction",
+                "a reduction loop: use `sum`/`mean` (or `min`/`max`)".to_string(),
+            )
         } else {
-            let what = if sets == 0 {
-                "a reduction loop: use `sum`/`mean` (or `min`/`max`)".to_string()
-            } else {
+            (
+                "manual-reduction",
                 format!(
                     "a mul-add loop reading {:.0} elements per element written: use `dot`/`matmul` \
                      (or `sum`/`mean` for reductions)",
                     gets as f64 / sets as f64
-                )
-            };
-            out.push(Advice {
-                rule: "manual-reduction".into(),
-                path: scope.path.clone(),
-                message: what,
-                evidence,
-                saving_ns,
-                saving_bytes: None,
-            });
-        }
+                ),
+            )
+        };
+        out.push(Advice {
+            rule: rule.into(),
+            path: report.path(i),
+            message,
+            evidence,
+            saving_ns,
+            saving_bytes: None,
+        });
     }
     out
 }
@@ -232,22 +190,27 @@ fn scalar_loops(report: &Report, opts: &AdviceOptions) -> Vec<Advice> {
 /// the final array's bytes.
 fn append_growth(report: &Report, opts: &AdviceOptions) -> Vec<Advice> {
     let mut out = Vec::new();
-    for r in report.records.iter().filter(|r| r.kind == "op") {
-        let copying = matches!(r.name.as_str(), "append" | "concatenate");
-        let moved = r.bytes_copied + if copying { r.bytes_read } else { 0 };
+    for (i, r) in report.records.iter().enumerate() {
+        if r.kind != LabelKind::Op {
+            continue;
+        }
+        let copying = r.class == Some(OpClass::CopyingGrowth);
+        let moved = r
+            .bytes_copied
+            .saturating_add(if copying { r.bytes_read } else { 0 });
         let Some(dt) = dtype_of(r) else { continue };
-        let final_bytes = r.max_elements * dt.size() as u64;
+        let final_bytes = r.max_elements.saturating_mul(dt.size() as u64);
         if moved == 0
             || final_bytes == 0
             || (moved as f64) < opts.growth_factor * final_bytes as f64
         {
             continue;
         }
-        let allocations = r.allocations + r.reallocations;
+        let allocations = r.allocations.saturating_add(r.reallocations);
         let vector_ns = final_bytes as f64 / opts.vector_gbps;
         out.push(Advice {
             rule: "append-growth".into(),
-            path: r.path.clone(),
+            path: report.path(i),
             message: "growth copies the array again and again: preallocate (`zeros(n)` then \
                       fill, or `with_capacity(n)` + `push`)"
                 .into(),
@@ -292,28 +255,24 @@ fn smaller_int(dt: DType, lo: i64, hi: i64) -> Option<DType> {
 fn dtype_downsize(report: &Report, opts: &AdviceOptions) -> Vec<Advice> {
     let mut out = Vec::new();
     for dt in DType::ALL {
-        let tag = format!("[{}]", dt.name());
-        let ops: Vec<&JsonRecord> = report
+        let ops: Vec<&Record> = report
             .records
             .iter()
-            .filter(|r| r.kind == "op" && r.dtype == dt.name())
+            .filter(|r| r.kind == LabelKind::Op && r.dtype == dt.name())
             .collect();
         if ops.is_empty() {
             continue;
         }
-        let allocated: u64 = ops.iter().map(|r| r.bytes_allocated).sum();
-        let at_peak: u64 = report
+        let allocated = sum(ops.iter().copied(), |r| r.bytes_allocated);
+        let at_peak = report
             .heap
             .peak_contributors
             .iter()
-            .filter(|c| c.path.last().is_some_and(|f| f.ends_with(&tag)))
-            .map(|c| c.bytes)
-            .sum();
+            .filter_map(|c| Some((report.records.get(c.record?)?, c.bytes)))
+            .filter(|(r, _)| r.kind == LabelKind::Op && r.dtype == dt.name())
+            .fold(0u64, |a, (_, b)| a.saturating_add(b));
         let (target, evidence) = if dt.is_integer() {
-            let ranged: Vec<(i64, i64)> = ops
-                .iter()
-                .filter_map(|r| Some((r.value_min?, r.value_max?)))
-                .collect();
+            let ranged: Vec<(i64, i64)> = ops.iter().filter_map(|r| r.value_range()).collect();
             let Some(lo) = ranged.iter().map(|r| r.0).min() else {
                 continue;
             };
@@ -365,76 +324,96 @@ fn dtype_downsize(report: &Report, opts: &AdviceOptions) -> Vec<Advice> {
     out
 }
 
+/// Buffer traffic of a subtree, growth ops left out, and its top allocating ops.
+#[derive(Clone, Default)]
+struct Subtree {
+    allocs: u64,
+    frees: u64,
+    bytes: u64,
+    /// Total time of the ops that allocated.
+    alloc_ns: f64,
+    /// The three ops that allocated most: (allocations, record).
+    makers: Vec<(u64, usize)>,
+    /// Temporaries already reported in scopes below.
+    explained: u64,
+}
+
+impl Subtree {
+    fn add(&mut self, o: &Subtree) {
+        self.allocs = self.allocs.saturating_add(o.allocs);
+        self.frees = self.frees.saturating_add(o.frees);
+        self.bytes = self.bytes.saturating_add(o.bytes);
+        self.alloc_ns += o.alloc_ns;
+        self.explained = self.explained.saturating_add(o.explained);
+        self.makers.extend_from_slice(&o.makers);
+        self.makers
+            .sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        self.makers.truncate(3);
+    }
+}
+
 /// `temporaries`: scopes where many buffers are allocated and freed inside,
 /// deepest first; a parent is only reported for temporaries its reported
-/// children do not explain.
-fn temporaries(report: &Report, opts: &AdviceOptions) -> Vec<Advice> {
-    let growth = |r: &JsonRecord| matches!(r.name.as_str(), "append" | "concatenate" | "push");
-    let mut scopes: Vec<&JsonRecord> = report
-        .records
-        .iter()
-        .filter(|r| r.kind == "scope")
-        .collect();
-    scopes.sort_by_key(|s| std::cmp::Reverse(s.path.len()));
-    let mut reported: Vec<(&[String], u64)> = Vec::new();
+/// children do not explain. One pass from the leaves up.
+fn temporaries(report: &Report, children: &Children, opts: &AdviceOptions) -> Vec<Advice> {
+    let records = &report.records;
+    let mut sub: Vec<Subtree> = vec![Subtree::default(); records.len()];
     let mut out = Vec::new();
-    for scope in scopes {
-        let inside: Vec<&JsonRecord> = report
-            .records
-            .iter()
-            .filter(|r| in_subtree(&scope.path, r) && !growth(r))
-            .collect();
-        let allocs: u64 = inside.iter().map(|r| r.allocations).sum();
-        let frees: u64 = inside.iter().map(|r| r.frees).sum();
-        let explained: u64 = reported
-            .iter()
-            .filter(|(p, _)| p.starts_with(&scope.path))
-            .map(|(_, a)| a)
-            .sum();
-        let temps = allocs.min(frees).saturating_sub(explained);
-        if temps < opts.min_temporaries || (frees as f64) < 0.8 * allocs as f64 {
-            continue;
+    for i in (0..records.len()).rev() {
+        let r = &records[i];
+        let mut s = Subtree::default();
+        if !r.is_op(OpClass::is_growth) {
+            s.allocs = r.allocations;
+            s.frees = r.frees;
+            s.bytes = r.bytes_allocated;
+            if r.kind == LabelKind::Op && r.allocations > 0 {
+                s.alloc_ns = r.total_ns;
+                s.makers.push((r.allocations, i));
+            }
         }
-        let bytes: u64 = inside.iter().map(|r| r.bytes_allocated).sum();
-        if bytes < opts.min_temporary_bytes {
-            continue;
+        for &c in &children.of[i] {
+            let child = std::mem::take(&mut sub[c]);
+            s.add(&child);
         }
-        let mut makers: Vec<&&JsonRecord> = inside
-            .iter()
-            .filter(|r| r.kind == "op" && r.allocations > 0)
-            .collect();
-        makers.sort_by_key(|r| std::cmp::Reverse(r.allocations));
-        let names: Vec<String> = makers
-            .iter()
-            .take(3)
-            .map(|r| {
-                format!(
-                    "{} x{}",
-                    r.path.last().map_or("", String::as_str),
-                    r.allocations
-                )
-            })
-            .collect();
-        let alloc_ns: f64 = makers.iter().map(|r| r.total_ns).sum();
-        out.push(Advice {
-            rule: "temporaries".into(),
-            path: scope.path.clone(),
-            message: "temporary arrays allocated and freed over and over: write into \
-                      preallocated outputs (`binary_into(.., &mut out)`, `unary_into`) or \
-                      update in place (`binary_inplace`, `a += &b`)"
-                .into(),
-            evidence: format!(
-                "{allocs} buffer allocations and {frees} frees inside ({} allocated; most by {}); \
-                 the allocating ops took {}",
-                human_bytes(bytes),
-                names.join(", "),
-                human_time(alloc_ns)
-            ),
-            saving_ns: None,
-            saving_bytes: Some(bytes),
-        });
-        reported.push((&scope.path, allocs.min(frees)));
+        if r.kind == LabelKind::Scope {
+            let temps = s.allocs.min(s.frees).saturating_sub(s.explained);
+            if temps >= opts.min_temporaries
+                && (s.frees as f64) >= 0.8 * s.allocs as f64
+                && s.bytes >= opts.min_temporary_bytes
+            {
+                out.push(temporaries_advice(report, i, &s));
+                s.explained = s.explained.saturating_add(temps);
+            }
+        }
+        sub[i] = s;
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+fn temporaries_advice(report: &Report, scope: usize, s: &Subtree) -> Advice {
+    let names: Vec<String> = s
+        .makers
+        .iter()
+        .map(|&(n, i)| format!("{} x{n}", report.records[i].frame()))
+        .collect();
+    Advice {
+        rule: "temporaries".into(),
+        path: report.path(scope),
+        message: "temporary arrays allocated and freed over and over: write into \
+                  preallocated outputs (`binary_into(.., &mut out)`, `unary_into`) or \
+                  update in place (`binary_inplace`, `a += &b`)"
+            .into(),
+        evidence: format!(
+            "{} buffer allocations and {} frees inside ({} allocated; most by {}); \
+             the allocating ops took {}",
+            s.allocs,
+            s.frees,
+            human_bytes(s.bytes),
+            names.join(", "),
+            human_time(s.alloc_ns)
+        ),
+        saving_ns: None,
+        saving_bytes: Some(s.bytes),
+    }
 }

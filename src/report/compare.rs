@@ -19,16 +19,14 @@
 //! # }
 //! ```
 
-use super::folded::Metric;
-use super::json::{JsonRecord, Report};
+use super::folded::{for_each_line, Metric};
+use super::model::Report;
 use super::svg;
 use crate::alloc::human_bytes;
 use crate::error::Result;
+use crate::profiler::{Children, Record};
 use std::collections::HashMap;
 use std::fmt::Write as _;
-
-/// Display path of each record path of one report.
-type PathMap = HashMap<Vec<String>, Vec<String>>;
 
 /// A frame without its `[dtype]` tag.
 fn untagged(frame: &str) -> &str {
@@ -38,66 +36,141 @@ fn untagged(frame: &str) -> &str {
     }
 }
 
-/// Display paths for both reports' records. Paths equal in both stay as
-/// they are; a path found in each report only under a different dtype tag
-/// (`arange[int64]` vs `arange[int32]`, one each) pairs up under a merged
-/// name (`arange[int64|int32]`), so runs of one program at two dtypes
-/// compare op by op.
-fn align(a: &Report, b: &Report) -> (PathMap, PathMap) {
-    let mut to_a: PathMap = a
-        .records
-        .iter()
-        .map(|r| (r.path.clone(), r.path.clone()))
-        .collect();
-    let mut to_b: PathMap = b
-        .records
-        .iter()
-        .map(|r| (r.path.clone(), r.path.clone()))
-        .collect();
-    let key = |p: &[String]| -> Vec<String> { p.iter().map(|f| untagged(f).to_string()).collect() };
-    let only = |mine: &HashMap<Vec<String>, Vec<String>>,
-                other: &HashMap<Vec<String>, Vec<String>>| {
-        let mut by_key: HashMap<Vec<String>, Vec<Vec<String>>> = HashMap::new();
-        for p in mine.keys().filter(|p| !other.contains_key(*p)) {
-            by_key.entry(key(p)).or_default().push(p.clone());
-        }
-        by_key
-    };
-    let (only_a, only_b) = (only(&to_a, &to_b), only(&to_b, &to_a));
-    for (k, pa) in &only_a {
-        let Some(pb) = only_b.get(k) else { continue };
-        if let ([pa], [pb]) = (pa.as_slice(), pb.as_slice()) {
-            let merged: Vec<String> = pa
-                .iter()
-                .zip(pb)
-                .map(|(x, y)| {
-                    if x == y {
-                        x.clone()
-                    } else {
-                        let tag =
-                            |f: &str| f[untagged(f).len()..].trim_matches(['[', ']']).to_string();
-                        format!("{}[{}|{}]", untagged(x), tag(x), tag(y))
-                    }
-                })
-                .collect();
-            to_a.insert(pa.clone(), merged.clone());
-            to_b.insert(pb.clone(), merged);
-        }
-    }
-    (to_a, to_b)
+/// The `dtype` inside a frame's `[...]` tag (empty if none).
+fn tag(frame: &str) -> &str {
+    frame[untagged(frame).len()..].trim_matches(['[', ']'])
 }
 
-/// Folded lines of `r` by `metric` with paths renamed through `map`.
-fn renamed_folded(r: &Report, metric: Metric, map: &PathMap) -> String {
-    let mut out = String::new();
-    for rec in &r.records {
-        let count = metric.count(rec);
-        if count > 0 {
-            let path = map.get(&rec.path).unwrap_or(&rec.path);
-            let _ = writeln!(out, "{} {count}", path.join(";"));
+/// The two reports' trees laid over each other: one node per path found in
+/// either, with the record of each side. Children of matched nodes match by
+/// frame; a child found on each side only under a different dtype tag
+/// (`arange[int64]` vs `arange[int32]`, one each under the same parent)
+/// pairs up under a merged frame (`arange[int64|int32]`), so runs of one
+/// program at two dtypes compare op by op. Linear in the records.
+struct Aligned {
+    /// Parents first.
+    nodes: Vec<Node>,
+}
+
+/// (parent node, display frame, record in A, record in B).
+type Node = (Option<usize>, String, Option<usize>, Option<usize>);
+
+impl Aligned {
+    fn new(a: &Report, b: &Report) -> Aligned {
+        let (ca, cb) = (Children::of(&a.records), Children::of(&b.records));
+        let mut al = Aligned { nodes: Vec::new() };
+        // (node, a-parent, b-parent): matched parents whose children to align.
+        let mut queue = vec![(None, Some(None), Some(None))];
+        let mut at = 0;
+        while at < queue.len() {
+            let (node, pa, pb) = queue[at];
+            at += 1;
+            let kids_a: &[usize] = pa.map_or(&[], |p| ca.get(p));
+            let kids_b: &[usize] = pb.map_or(&[], |p| cb.get(p));
+            let fa: Vec<String> = kids_a.iter().map(|&i| a.records[i].frame()).collect();
+            let fb: Vec<String> = kids_b.iter().map(|&i| b.records[i].frame()).collect();
+            let exact_b: HashMap<&str, usize> = fb
+                .iter()
+                .enumerate()
+                .map(|(k, f)| (f.as_str(), k))
+                .collect();
+            let mut used_b = vec![false; kids_b.len()];
+            let mut left_a: Vec<usize> = Vec::new();
+            let mut pairs: Vec<(String, Option<usize>, Option<usize>)> = Vec::new();
+            for (k, f) in fa.iter().enumerate() {
+                match exact_b.get(f.as_str()) {
+                    Some(&kb) if !used_b[kb] => {
+                        used_b[kb] = true;
+                        pairs.push((f.clone(), Some(kids_a[k]), Some(kids_b[kb])));
+                    }
+                    _ => {
+                        left_a.push(k);
+                        pairs.push((f.clone(), Some(kids_a[k]), None));
+                    }
+                }
+            }
+            // Unmatched children by untagged name: pair when one each.
+            let mut by_name_a: HashMap<&str, Vec<usize>> = HashMap::new();
+            for &k in &left_a {
+                by_name_a.entry(untagged(&fa[k])).or_default().push(k);
+            }
+            let mut by_name_b: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (k, f) in fb.iter().enumerate().filter(|(k, _)| !used_b[*k]) {
+                by_name_b.entry(untagged(f)).or_default().push(k);
+            }
+            for (name, ks_b) in &by_name_b {
+                if let ([kb], Some([ka])) =
+                    (ks_b.as_slice(), by_name_a.get(name).map(Vec::as_slice))
+                {
+                    used_b[*kb] = true;
+                    let merged = format!("{name}[{}|{}]", tag(&fa[*ka]), tag(&fb[*kb]));
+                    if let Some(p) = pairs.iter_mut().find(|p| p.1 == Some(kids_a[*ka])) {
+                        *p = (merged, Some(kids_a[*ka]), Some(kids_b[*kb]));
+                    }
+                }
+            }
+            for (k, f) in fb.iter().enumerate().filter(|(k, _)| !used_b[*k]) {
+                pairs.push((f.clone(), None, Some(kids_b[k])));
+            }
+            for (frame, ra, rb) in pairs {
+                let id = al.nodes.len();
+                al.nodes.push((node, frame, ra, rb));
+                queue.push((Some(id), ra.map(Some), rb.map(Some)));
+            }
         }
+        al
     }
-    out
+
+    /// Each node with its full path, depth first (for rows; costs the
+    /// paths' total length).
+    fn rows(&self) -> Vec<(usize, Vec<String>)> {
+        let mut kids: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        let mut roots = Vec::new();
+        for (i, (parent, ..)) in self.nodes.iter().enumerate() {
+            match parent {
+                Some(p) => kids[*p].push(i),
+                None => roots.push(i),
+            }
+        }
+        let mut out = Vec::with_capacity(self.nodes.len());
+        let mut stack: Vec<(usize, Vec<String>)> =
+            roots.iter().rev().map(|&i| (i, Vec::new())).collect();
+        while let Some((i, mut path)) = stack.pop() {
+            path.push(self.nodes[i].1.clone());
+            for &k in kids[i].iter().rev() {
+                stack.push((k, path.clone()));
+            }
+            out.push((i, path));
+        }
+        out
+    }
+
+    /// Folded lines of one side by `metric`, with the aligned frames.
+    fn folded(&self, r: &Report, side_b: bool, metric: Metric) -> String {
+        let records: Vec<Record> = self
+            .nodes
+            .iter()
+            .map(|(parent, frame, ra, rb)| {
+                let mut rec = Record::new(*parent, crate::trace::LabelKind::Scope, frame, "");
+                if let Some(i) = if side_b { *rb } else { *ra } {
+                    let src = &r.records[i];
+                    rec.self_ns = src.self_ns;
+                    rec.metrics = src.metrics;
+                }
+                rec
+            })
+            .collect();
+        let mut out = String::new();
+        let _ = for_each_line(
+            &records,
+            |x| metric.count(x),
+            |path, count| {
+                let _ = writeln!(out, "{path} {count}");
+                Ok(())
+            },
+        );
+        out
+    }
 }
 
 /// One quantity in both reports.
@@ -158,9 +231,9 @@ fn label(r: &Report) -> String {
     l.join(",")
 }
 
-fn row_pairs(a: Option<&JsonRecord>, b: Option<&JsonRecord>) -> Vec<Pair> {
-    let get = |r: Option<&JsonRecord>, f: &dyn Fn(&JsonRecord) -> f64| r.map_or(0.0, f);
-    let pair = |name, unit, f: &dyn Fn(&JsonRecord) -> f64| Pair {
+fn row_pairs(a: Option<&Record>, b: Option<&Record>) -> Vec<Pair> {
+    let get = |r: Option<&Record>, f: &dyn Fn(&Record) -> f64| r.map_or(0.0, f);
+    let pair = |name, unit, f: &dyn Fn(&Record) -> f64| Pair {
         name,
         a: get(a, f),
         b: get(b, f),
@@ -168,11 +241,9 @@ fn row_pairs(a: Option<&JsonRecord>, b: Option<&JsonRecord>) -> Vec<Pair> {
     };
     vec![
         pair("time", Unit::Nanos, &|r| r.total_ns),
-        pair("allocated", Unit::Bytes, &|r| {
-            (r.bytes_allocated + r.heap_bytes) as f64
-        }),
+        pair("allocated", Unit::Bytes, &|r| r.all_bytes() as f64),
         pair("allocations", Unit::Count, &|r| {
-            (r.allocations + r.heap_allocations) as f64
+            r.allocations.saturating_add(r.heap_allocations) as f64
         }),
         pair("reallocs", Unit::Count, &|r| r.reallocations as f64),
         pair("copied", Unit::Bytes, &|r| r.bytes_copied as f64),
@@ -220,27 +291,14 @@ impl Comparison {
                 unit: Unit::Bytes,
             },
         ];
-        let (to_a, to_b) = align(a, b);
-        let mut paths: Vec<Vec<String>> = Vec::new();
-        for p in a
-            .records
-            .iter()
-            .map(|r| &to_a[&r.path])
-            .chain(b.records.iter().map(|r| &to_b[&r.path]))
-        {
-            if !paths.contains(p) {
-                paths.push(p.clone());
-            }
-        }
-        let find = |rep: &Report, map: &PathMap, p: &[String]| {
-            rep.records.iter().find(|r| map[&r.path] == p).cloned()
-        };
-        let rows = paths
+        let aligned = Aligned::new(a, b);
+        let rows = aligned
+            .rows()
             .into_iter()
-            .map(|p| {
-                let (ra, rb) = (find(a, &to_a, &p), find(b, &to_b, &p));
-                let pairs = row_pairs(ra.as_ref(), rb.as_ref());
-                (p, pairs)
+            .map(|(node, path)| {
+                let (_, _, ra, rb) = aligned.nodes[node];
+                let pairs = row_pairs(ra.map(|i| &a.records[i]), rb.map(|i| &b.records[i]));
+                (path, pairs)
             })
             .collect();
         Comparison {
@@ -334,10 +392,10 @@ pub fn differential_svg(a: &Report, b: &Report, metric: Metric) -> Result<String
         or_dash(&label(a)),
         or_dash(&label(b))
     );
-    let (to_a, to_b) = align(a, b);
+    let aligned = Aligned::new(a, b);
     svg::differential(
-        &renamed_folded(a, metric, &to_a),
-        &renamed_folded(b, metric, &to_b),
+        &aligned.folded(a, false, metric),
+        &aligned.folded(b, true, metric),
         &title,
         metric.unit(),
     )

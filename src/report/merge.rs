@@ -1,18 +1,20 @@
 //! Merging reports of many processes (simulation ranks, repeated runs) into
 //! one: records summed by path, heap totals summed, peaks added (the
 //! processes are taken to run at the same time, so the merged peak is what
-//! they held together at worst).
+//! they held together at worst). Linear in the records.
 
-use super::advice::{advise, AdviceOptions};
-use super::json::{Contributor, Report, SCHEMA_VERSION};
+use super::model::{Contributor, Report, SCHEMA_VERSION};
 use crate::error::{Error, Result};
-use std::collections::BTreeMap;
+use crate::profiler::Record;
+use std::collections::{BTreeMap, HashMap};
 
 impl Report {
-    /// Merges `reports`: counts, times and bytes are summed per path (paths
-    /// in first-seen order), `wall_ns` is the longest run, labels keep the
-    /// values all inputs agree on plus `merged` = the number of inputs, and
-    /// the advice is recomputed over the merged records.
+    /// Merges `reports`: counters merge by their rules (sums saturate
+    /// instead of wrapping) and times add, per path (paths in first-seen
+    /// order); `wall_ns` is the longest run, labels keep the values all
+    /// inputs agree on plus `merged` = the number of inputs. Like any
+    /// report, the result holds no advice until a pass runs
+    /// ([`advise`](super::advice::advise)).
     ///
     /// ```
     /// # fn main() -> ndprof::Result<()> {
@@ -24,8 +26,7 @@ impl Report {
     ///     Ok(session.finish()?.report())
     /// };
     /// let merged = Report::merge(&[rank()?, rank()?])?;
-    /// let step = merged.records.iter().find(|r| r.path == ["step"]).map(|r| r.calls);
-    /// assert_eq!(step, Some(2));
+    /// assert_eq!(merged.record(&["step"]).map(|r| r.calls), Some(2));
     /// # Ok(())
     /// # }
     /// ```
@@ -36,43 +37,70 @@ impl Report {
         let Some(first) = reports.first() else {
             return Err(Error::invalid("merge needs at least one report"));
         };
-        let mut merged = first.clone();
-        merged.schema_version = SCHEMA_VERSION;
-        for r in &reports[1..] {
-            merged.meta.wall_ns = merged.meta.wall_ns.max(r.meta.wall_ns);
-            merged
-                .meta
-                .labels
-                .retain(|k, v| r.meta.labels.get(k) == Some(v));
-            if merged.meta.machine != r.meta.machine {
-                merged.meta.machine.hostname = "(several)".to_string();
+        let mut merged = Report {
+            schema_version: SCHEMA_VERSION,
+            meta: first.meta.clone(),
+            records: Vec::new(),
+            heap: first.heap.clone(),
+            advice: Vec::new(),
+        };
+        merged.heap.peak_contributors.clear();
+        let mut index: HashMap<(Option<usize>, String), usize> = HashMap::new();
+        let mut holders: BTreeMap<Option<usize>, u64> = BTreeMap::new();
+        for (k, r) in reports.iter().enumerate() {
+            let mut to_merged: Vec<usize> = Vec::with_capacity(r.records.len());
+            for (i, rec) in r.records.iter().enumerate() {
+                let parent = rec
+                    .parent
+                    .filter(|&p| p < i)
+                    .and_then(|p| to_merged.get(p).copied());
+                let key = (parent, format!("{:?}:{}", rec.kind, rec.frame()));
+                let at = match index.get(&key) {
+                    Some(&at) => {
+                        merged.records[at].merge(rec);
+                        at
+                    }
+                    None => {
+                        let at = merged.records.len();
+                        merged.records.push(Record {
+                            parent,
+                            ..rec.clone()
+                        });
+                        index.insert(key, at);
+                        at
+                    }
+                };
+                to_merged.push(at);
             }
-            for rec in &r.records {
-                match merged.records.iter_mut().find(|m| m.path == rec.path) {
-                    Some(m) => add_record(m, rec),
-                    None => merged.records.push(rec.clone()),
-                }
+            for c in &r.heap.peak_contributors {
+                let at = c.record.and_then(|i| to_merged.get(i).copied());
+                let h = holders.entry(at).or_insert(0);
+                *h = h.saturating_add(c.bytes);
+            }
+            if k == 0 {
+                continue;
+            }
+            let m = &mut merged.meta;
+            m.wall_ns = m.wall_ns.max(r.meta.wall_ns);
+            m.dropped_events = m.dropped_events.saturating_add(r.meta.dropped_events);
+            m.labels.retain(|key, v| r.meta.labels.get(key) == Some(v));
+            if m.machine != r.meta.machine {
+                m.machine.hostname = "(several)".to_string();
             }
             let h = &mut merged.heap;
             if h.source != r.heap.source {
                 h.source = "buffers".to_string();
             }
-            h.peak_bytes += r.heap.peak_bytes;
-            h.total_bytes += r.heap.total_bytes;
-            h.allocations += r.heap.allocations;
-            h.frees += r.heap.frees;
-            h.reallocations += r.heap.reallocations;
-            h.copied_bytes += r.heap.copied_bytes;
-        }
-        let mut holders: BTreeMap<Vec<String>, u64> = BTreeMap::new();
-        for r in reports {
-            for c in &r.heap.peak_contributors {
-                *holders.entry(c.path.clone()).or_insert(0) += c.bytes;
-            }
+            h.peak_bytes = h.peak_bytes.saturating_add(r.heap.peak_bytes);
+            h.total_bytes = h.total_bytes.saturating_add(r.heap.total_bytes);
+            h.allocations = h.allocations.saturating_add(r.heap.allocations);
+            h.frees = h.frees.saturating_add(r.heap.frees);
+            h.reallocations = h.reallocations.saturating_add(r.heap.reallocations);
+            h.copied_bytes = h.copied_bytes.saturating_add(r.heap.copied_bytes);
         }
         let mut holders: Vec<Contributor> = holders
             .into_iter()
-            .map(|(path, bytes)| Contributor { path, bytes })
+            .map(|(record, bytes)| Contributor { record, bytes })
             .collect();
         holders.sort_by_key(|c| std::cmp::Reverse(c.bytes));
         merged.heap.peak_contributors = holders;
@@ -80,38 +108,6 @@ impl Report {
             .meta
             .labels
             .insert("merged".to_string(), reports.len().to_string());
-        merged.advice = advise(&merged, &AdviceOptions::default());
         Ok(merged)
-    }
-}
-
-fn add_record(m: &mut super::json::JsonRecord, r: &super::json::JsonRecord) {
-    m.calls += r.calls;
-    m.total_ns += r.total_ns;
-    m.self_ns += r.self_ns;
-    m.time_sampled |= r.time_sampled;
-    m.elements += r.elements;
-    m.bytes_read += r.bytes_read;
-    m.bytes_written += r.bytes_written;
-    m.allocations += r.allocations;
-    m.frees += r.frees;
-    m.reallocations += r.reallocations;
-    m.bytes_allocated += r.bytes_allocated;
-    m.bytes_freed += r.bytes_freed;
-    m.bytes_copied += r.bytes_copied;
-    m.heap_allocations += r.heap_allocations;
-    m.heap_bytes += r.heap_bytes;
-    m.heap_frees += r.heap_frees;
-    m.heap_bytes_freed += r.heap_bytes_freed;
-    m.max_elements = m.max_elements.max(r.max_elements);
-    m.value_min = either_or_both(m.value_min, r.value_min, i64::min);
-    m.value_max = either_or_both(m.value_max, r.value_max, i64::max);
-}
-
-/// `f(a, b)` when both are set, else whichever is.
-fn either_or_both(a: Option<i64>, b: Option<i64>, f: fn(i64, i64) -> i64) -> Option<i64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(f(a, b)),
-        (a, b) => a.or(b),
     }
 }

@@ -1,4 +1,4 @@
-//! `ops.pb`: the op records as a pprof `profile.proto`, which `go tool pprof`,
+//! `ops.pb`: a report's records as a pprof `profile.proto`, which `go tool pprof`,
 //! Pyroscope, Parca and speedscope read. Sample types: `wall`/`nanoseconds`
 //! (the default), `alloc_space`/`bytes`, `alloc_objects`/`count`; one sample
 //! per call path with its self values, so totals add up like the flamegraphs.
@@ -7,8 +7,11 @@
 //! fields) so that `ops.pb` needs no protobuf dependency; `cpu.pb` comes
 //! from pprof-rs.
 
-use crate::profiler::Profile;
+use super::folded::Metric;
+use super::model::Report;
+use crate::error::{Error, Result};
 use std::collections::HashMap;
+use std::io::Write;
 
 #[derive(Default)]
 struct Msg(Vec<u8>);
@@ -72,8 +75,17 @@ fn value_type(strings: &mut Strings, ty: &str, unit: &str) -> Msg {
     m
 }
 
-/// The profile as an encoded pprof `Profile` message.
-pub fn encode(profile: &Profile) -> Vec<u8> {
+/// Writes the report as an encoded pprof `Profile` message.
+///
+/// # Errors
+/// [`Io`](crate::ErrorKind::Io) from `w`.
+pub fn write_pprof(report: &Report, w: &mut dyn Write) -> Result<()> {
+    w.write_all(&encode(report))
+        .map_err(|e| Error::new(crate::ErrorKind::Io, format!("writing pprof: {e}")))
+}
+
+/// The report as an encoded pprof `Profile` message.
+pub fn encode(report: &Report) -> Vec<u8> {
     let mut strings = Strings::default();
     strings.id(""); // string_table[0] must be empty
     let mut out = Msg::default();
@@ -85,28 +97,32 @@ pub fn encode(profile: &Profile) -> Vec<u8> {
         let vt = value_type(&mut strings, ty, unit);
         out.msg(1, vt);
     }
+    // One function (and location) per distinct frame name.
     let mut function_ids: HashMap<String, u64> = HashMap::new();
     let mut functions: Vec<String> = Vec::new();
-    for r in profile.records() {
-        let values = [
-            r.self_ns.round() as u64,
-            r.bytes_allocated + r.heap_bytes,
-            r.allocations + r.reallocations + r.heap_allocations,
-        ];
+    let record_function: Vec<u64> = report
+        .records
+        .iter()
+        .map(|r| {
+            let frame = r.frame();
+            *function_ids.entry(frame.clone()).or_insert_with(|| {
+                functions.push(frame);
+                functions.len() as u64
+            })
+        })
+        .collect();
+    for (i, r) in report.records.iter().enumerate() {
+        let values = Metric::ALL.map(|m| m.count(r));
         if values.iter().all(|&v| v == 0) {
             continue;
         }
-        let locations: Vec<u64> = r
-            .path
-            .iter()
-            .rev()
-            .map(|frame| {
-                *function_ids.entry(frame.clone()).or_insert_with(|| {
-                    functions.push(frame.clone());
-                    functions.len() as u64
-                })
-            })
-            .collect();
+        // Leaf first, as profile.proto orders a sample's locations.
+        let mut locations = Vec::new();
+        let mut at = Some(i);
+        while let Some(j) = at {
+            locations.push(record_function[j]);
+            at = report.records[j].parent.filter(|&p| p < j);
+        }
         let mut sample = Msg::default();
         sample.packed(1, locations);
         sample.packed(2, values);
@@ -134,7 +150,7 @@ pub fn encode(profile: &Profile) -> Vec<u8> {
     for s in std::mem::take(&mut strings.table) {
         out.bytes(6, s.as_bytes());
     }
-    out.uint(10, profile.wall_ns() as u64);
+    out.uint(10, report.meta.wall_ns.max(0.0) as u64);
     let mut period_type = Msg::default();
     period_type.uint(1, wall);
     period_type.uint(2, nanos);

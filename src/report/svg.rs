@@ -2,9 +2,31 @@
 //! differential flamegraphs of two folded inputs. A graph with no data is a
 //! small valid SVG that says so (inferno itself refuses empty input).
 
+use super::folded::{folded, Metric};
+use super::model::Report;
 use crate::error::{Error, Result};
 use inferno::flamegraph::{self, Options};
-use std::io::BufReader;
+use std::io::{BufReader, Write};
+
+/// The title of a report's flamegraph of `metric`.
+pub fn title(metric: Metric) -> &'static str {
+    match metric {
+        Metric::Time => "ndprof: wall time by scope and op",
+        Metric::Bytes => "ndprof: bytes allocated by scope and op",
+        Metric::Allocations => "ndprof: allocations by scope and op",
+    }
+}
+
+/// Writes a report's flamegraph of `metric` (a valid "no data" SVG when
+/// nothing was counted).
+///
+/// # Errors
+/// [`Format`](crate::ErrorKind::Format) if inferno fails, [`Io`](crate::ErrorKind::Io) from `w`.
+pub fn write_flamegraph(report: &Report, metric: Metric, w: &mut dyn Write) -> Result<()> {
+    let svg = flamegraph(&folded(report, metric), title(metric), metric.unit())?;
+    w.write_all(svg.as_bytes())
+        .map_err(|e| Error::new(crate::ErrorKind::Io, format!("writing flamegraph: {e}")))
+}
 
 fn escape_xml(s: &str) -> String {
     s.replace('&', "&amp;")

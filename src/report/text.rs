@@ -1,29 +1,77 @@
-//! A cProfile-style table: one row per scope and op path, sorted by self time.
+//! Text: a cProfile-style table (one row per scope and op path, sorted by
+//! self time) and the heap summary with the advice.
 
-use super::json::Report;
+use super::model::Report;
 use crate::alloc::human_bytes;
+use crate::error::{Error, Result};
+use crate::profiler::Record;
 use std::fmt::Write as _;
+use std::io::Write;
 
-/// The table as text. Columns: calls, total and self time (ms), time per
+/// Paths longer than this many frames print with their middle elided.
+const SHOWN_FRAMES: usize = 8;
+
+/// Record `i`'s path joined with `;`, eliding the middle of deep paths
+/// (`a;b;...(996 frames)...;x;y;z`) so a row stays readable and a deep
+/// profile's table does not grow with the square of its depth.
+pub fn display_path(records: &[Record], i: usize) -> String {
+    let mut chain = Vec::new();
+    let mut at = Some(i);
+    while let Some(j) = at.filter(|&j| j < records.len()) {
+        chain.push(j);
+        at = records[j].parent.filter(|&p| p < j);
+    }
+    chain.reverse();
+    let frames =
+        |ids: &[usize]| -> Vec<String> { ids.iter().map(|&j| records[j].frame()).collect() };
+    if chain.len() <= SHOWN_FRAMES {
+        return frames(&chain).join(";");
+    }
+    let (head, tail) = (2, SHOWN_FRAMES - 3);
+    format!(
+        "{};...({} frames)...;{}",
+        frames(&chain[..head]).join(";"),
+        chain.len() - head - tail,
+        frames(&chain[chain.len() - tail..]).join(";")
+    )
+}
+
+fn io(e: std::io::Error) -> Error {
+    Error::new(crate::ErrorKind::Io, format!("writing text report: {e}"))
+}
+
+/// Writes the table. Columns: calls, total and self time (ms), time per
 /// call (us), elements, throughput (GB/s of bytes read + written over total
 /// time, ops only), bytes allocated, allocations, and the path.
-pub fn table(report: &Report) -> String {
-    let mut rows: Vec<_> = report.records.iter().collect();
-    rows.sort_by(|a, b| b.self_ns.total_cmp(&a.self_ns));
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
+///
+/// # Errors
+/// [`Io`](crate::ErrorKind::Io) from `w`.
+pub fn write_table(report: &Report, w: &mut dyn Write) -> Result<()> {
+    let mut rows: Vec<usize> = (0..report.records.len()).collect();
+    rows.sort_by(|&a, &b| {
+        report.records[b]
+            .self_ns
+            .total_cmp(&report.records[a].self_ns)
+    });
+    writeln!(
+        w,
         "wall {:.3} ms; {} scope/op paths; sorted by self time",
         report.meta.wall_ns / 1e6,
         rows.len()
-    );
-    let _ = writeln!(
-        out,
+    )
+    .map_err(io)?;
+    if report.meta.dropped_events > 0 {
+        writeln!(w, "{}", dropped_warning(report.meta.dropped_events)).map_err(io)?;
+    }
+    writeln!(
+        w,
         "{:>10} {:>11} {:>11} {:>12} {:>12} {:>8} {:>12} {:>8}  path",
         "calls", "total ms", "self ms", "per call us", "elements", "GB/s", "allocated", "allocs"
-    );
-    for r in rows {
-        let moved = (r.bytes_read + r.bytes_written) as f64;
+    )
+    .map_err(io)?;
+    for i in rows {
+        let r = &report.records[i];
+        let moved = r.bytes_read.saturating_add(r.bytes_written) as f64;
         let gbps = if moved > 0.0 && r.total_ns > 0.0 {
             format!("{:.2}", moved / r.total_ns)
         } else {
@@ -34,8 +82,8 @@ pub fn table(report: &Report) -> String {
         } else {
             ""
         };
-        let _ = writeln!(
-            out,
+        writeln!(
+            w,
             "{:>10} {:>11.3} {:>11.3} {:>12.3} {:>12} {:>8} {:>12} {:>8}  {}{mark}",
             r.calls,
             r.total_ns / 1e6,
@@ -43,16 +91,29 @@ pub fn table(report: &Report) -> String {
             r.total_ns / 1e3 / r.calls.max(1) as f64,
             r.elements,
             gbps,
-            human_bytes(r.bytes_allocated + r.heap_bytes),
-            r.allocations + r.reallocations + r.heap_allocations,
-            r.path.join(";")
-        );
+            human_bytes(r.all_bytes()),
+            r.all_allocations(),
+            display_path(&report.records, i)
+        )
+        .map_err(io)?;
     }
-    out
+    Ok(())
 }
 
-/// The heap summary and every piece of advice, one `advice[RULE]: ` line each.
-pub fn summary(report: &Report) -> String {
+/// The warning a profile with dropped events carries.
+pub fn dropped_warning(n: u64) -> String {
+    format!(
+        "warning: {n} events were dropped: the call tree reached its limit of {} distinct \
+         paths; totals are low",
+        crate::trace::MAX_NODES
+    )
+}
+
+/// Writes the heap summary and every piece of advice, one `advice[RULE]: ` line each.
+///
+/// # Errors
+/// [`Io`](crate::ErrorKind::Io) from `w`.
+pub fn write_summary(report: &Report, w: &mut dyn Write) -> Result<()> {
     let h = &report.heap;
     let mut out = String::new();
     let _ = writeln!(
@@ -67,12 +128,14 @@ pub fn summary(report: &Report) -> String {
         human_bytes(h.copied_bytes)
     );
     for c in h.peak_contributors.iter().take(5) {
-        let path = if c.path.is_empty() {
-            "(top level)".to_string()
-        } else {
-            c.path.join(";")
+        let path = match c.record {
+            None => "(top level)".to_string(),
+            Some(i) => display_path(&report.records, i),
         };
         let _ = writeln!(out, "  at peak: {:>12}  {path}", human_bytes(c.bytes));
+    }
+    if report.meta.dropped_events > 0 {
+        let _ = writeln!(out, "{}", dropped_warning(report.meta.dropped_events));
     }
     if report.advice.is_empty() {
         let _ = writeln!(out, "no advice: none of the rules fired");
@@ -80,5 +143,32 @@ pub fn summary(report: &Report) -> String {
     for a in &report.advice {
         let _ = writeln!(out, "{a}");
     }
-    out
+    w.write_all(out.as_bytes()).map_err(io)
+}
+
+/// Writes the table, a blank line and the summary (`ops.txt`).
+///
+/// # Errors
+/// [`Io`](crate::ErrorKind::Io) from `w`.
+pub fn write_text(report: &Report, w: &mut dyn Write) -> Result<()> {
+    write_table(report, w)?;
+    writeln!(w).map_err(io)?;
+    write_summary(report, w)
+}
+
+fn to_string(f: impl FnOnce(&mut Vec<u8>) -> Result<()>) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = f(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The table as a string.
+pub fn table(report: &Report) -> String {
+    to_string(|w| write_table(report, w))
+}
+
+/// The summary as a string.
+pub fn summary(report: &Report) -> String {
+    to_string(|w| write_summary(report, w))
 }

@@ -4,9 +4,10 @@ use super::{builtins, dtypes, preallocate, simulation, vectorize};
 use super::{CaseRun, Extrapolation, Fit, Profiling, Setup, Size};
 use crate::alloc::human_bytes;
 use crate::error::{Error, Result};
+use crate::profiler::{Children, Record};
 use crate::report::compare::{differential_svg, Comparison};
 use crate::report::html::Page;
-use crate::report::json::{JsonRecord, Report};
+use crate::report::Report;
 use crate::report::{svg, write_text, Advice, Metric};
 use crate::DType;
 use serde::Serialize;
@@ -190,25 +191,30 @@ struct Reports<'a> {
     reports: Vec<(String, Report)>,
 }
 
-fn subtree<'a>(report: &'a Report, path: &'a [String]) -> impl Iterator<Item = &'a JsonRecord> {
-    report
-        .records
-        .iter()
-        .filter(move |r| r.path.starts_with(path))
+/// The record at `path` and every record below it.
+fn subtree<'a>(report: &'a Report, path: &[String]) -> Vec<&'a Record> {
+    let Some(root) = crate::profiler::find_path(&report.records, path) else {
+        return Vec::new();
+    };
+    let children = Children::of(&report.records);
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(i) = stack.pop() {
+        out.push(&report.records[i]);
+        stack.extend(&children.of[i]);
+    }
+    out
 }
 
 /// (time, bytes, allocations, reallocations) of the scope at `path`.
 fn measure(report: &Report, path: &[String]) -> (f64, u64, u64, u64) {
-    let time = report
-        .records
-        .iter()
-        .find(|r| r.path == path)
-        .map_or(0.0, |r| r.total_ns);
-    let (mut bytes, mut allocs, mut reallocs) = (0, 0, 0);
-    for r in subtree(report, path) {
-        bytes += r.bytes_allocated + r.heap_bytes;
-        allocs += r.allocations + r.heap_allocations;
-        reallocs += r.reallocations;
+    let inside = subtree(report, path);
+    let time = inside.first().map_or(0.0, |r| r.total_ns);
+    let (mut bytes, mut allocs, mut reallocs) = (0u64, 0u64, 0u64);
+    for r in inside {
+        bytes = bytes.saturating_add(r.all_bytes());
+        allocs = allocs.saturating_add(r.allocations.saturating_add(r.heap_allocations));
+        reallocs = reallocs.saturating_add(r.reallocations);
     }
     (time, bytes, allocs, reallocs)
 }
@@ -370,7 +376,7 @@ fn write(cfg: &TourConfig, runs: &[CaseRun]) -> Result<TourResult> {
             let dir = case_dir(out, run.case, sub);
             profile.write_all(&dir)?;
             files.push(dir.strip_prefix(out).unwrap_or(&dir).display().to_string() + "/");
-            reports.push((sub.clone(), profile.report()));
+            reports.push((sub.clone(), profile.report_with_advice()));
         }
         cases.push(Reports { run, reports });
     }

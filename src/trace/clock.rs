@@ -7,7 +7,7 @@ use std::time::Instant;
 
 /// Ticks of the scope clock.
 #[inline(always)]
-pub fn now_ticks() -> u64 {
+pub(crate) fn now_ticks() -> u64 {
     #[cfg(target_arch = "x86_64")]
     {
         // SAFETY: RDTSC has no preconditions; it reads the time-stamp counter.
@@ -22,7 +22,7 @@ pub fn now_ticks() -> u64 {
 
 /// A pair of readings of both clocks, for converting ticks to nanoseconds.
 #[derive(Clone, Copy, Debug)]
-pub struct Stamp {
+pub(crate) struct Stamp {
     pub instant: Instant,
     pub ticks: u64,
 }
@@ -39,7 +39,7 @@ impl Stamp {
 
 /// Nanoseconds per tick between two stamps (falls back to a one-off 5 ms
 /// calibration when the interval is too short to measure).
-pub fn ns_per_tick(a: Stamp, b: Stamp) -> f64 {
+pub(crate) fn ns_per_tick(a: Stamp, b: Stamp) -> f64 {
     let ns = b.instant.duration_since(a.instant).as_nanos() as f64;
     let ticks = b.ticks.wrapping_sub(a.ticks) as f64;
     if ns >= 1e6 && ticks > 0.0 {

@@ -4,8 +4,9 @@
 //! uncounted) and the shared peak counter is touched only when a thread's
 //! pending delta reaches [`FLUSH_BYTES`].
 
+use super::records;
+use super::state::{current, enabled, epoch};
 use super::tree::NodeId;
-use super::{current, enabled, epoch, records};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Mutex;
@@ -28,14 +29,14 @@ thread_local! {
 
 /// Marks `alloc::Tracking` as the global allocator (it calls this).
 #[inline]
-pub fn mark_installed() {
+pub(crate) fn mark_installed() {
     if !INSTALLED.load(Ordering::Relaxed) {
         INSTALLED.store(true, Ordering::Relaxed);
     }
 }
 
 /// Whether `alloc::Tracking` has served an allocation in this process.
-pub fn installed() -> bool {
+pub(crate) fn installed() -> bool {
     INSTALLED.load(Ordering::Relaxed)
 }
 
@@ -92,13 +93,13 @@ pub(crate) fn add_live(delta: i64) {
 /// allocator's or the counter's own allocations) are not counted. Pair with
 /// [`leave`].
 #[inline]
-pub fn enter() -> bool {
+pub(crate) fn enter() -> bool {
     BUSY.try_with(|b| !b.replace(true)).unwrap_or(false)
 }
 
 /// Leaves the allocator; `outermost` is what [`enter`] returned.
 #[inline]
-pub fn leave(outermost: bool) {
+pub(crate) fn leave(outermost: bool) {
     if outermost {
         let _ = BUSY.try_with(|b| b.set(false));
     }
@@ -108,7 +109,7 @@ pub fn leave(outermost: bool) {
 /// owner to store in the block's header (`(0, 0)`: not counted). Call only
 /// between an outermost [`enter`] and its [`leave`].
 #[inline]
-pub fn count_alloc(bytes: usize) -> (u64, NodeId) {
+pub(crate) fn count_alloc(bytes: usize) -> (u64, NodeId) {
     if !enabled() {
         return (0, 0);
     }
@@ -124,7 +125,7 @@ pub fn count_alloc(bytes: usize) -> (u64, NodeId) {
 /// Counts the free of a block whose header says `owner` allocated it. Call
 /// only between an outermost [`enter`] and its [`leave`].
 #[inline]
-pub fn count_free(owner: (u64, NodeId), bytes: usize) {
+pub(crate) fn count_free(owner: (u64, NodeId), bytes: usize) {
     if owner.0 == 0 || !enabled() || owner.0 != epoch() {
         return;
     }

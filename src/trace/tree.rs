@@ -1,10 +1,15 @@
-//! The call tree: interned labels (scope names, `op[dtype]`) and nodes
-//! (a label under a parent node). Node 0 is the root. Lookups go through a
-//! per-thread cache; the global table is locked only on a thread's first
-//! visit to a (parent, label) pair.
+//! The call tree: interned labels (scope names, `op[dtype]`), kept for the
+//! life of the process, and the nodes of the recording session (a label
+//! under a parent node), reset when a session starts. Node 0 is the root;
+//! a node's id is larger than its parent's. Lookups go through a per-thread
+//! cache; the global tables are locked only on a thread's first visit to a
+//! (parent, label) pair in a session.
 
+use super::class::OpClass;
+use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 /// A node of the call tree: a path of scopes and ops from the root.
@@ -13,143 +18,211 @@ pub type NodeId = u32;
 pub type LabelId = u32;
 /// The root node (no scope).
 pub const ROOT: NodeId = 0;
+/// The most nodes one session's tree holds; events under nodes past it are
+/// dropped and counted ([`dropped_events`]).
+pub const MAX_NODES: usize = 1 << 22;
+/// Where events past [`MAX_NODES`] go: nowhere, counted.
+pub(crate) const DROPPED: NodeId = NodeId::MAX;
 
 /// Whether a label names a `profile!` scope or an array operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LabelKind {
+    /// A `profile!` scope.
     Scope,
+    /// An array operation.
     Op,
 }
 
-/// A scope name, or an op name with the dtype it computed in.
+/// A scope name, or an op name with the dtype it computed in and its class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Label {
+pub(crate) struct Label {
     pub name: &'static str,
     /// Empty for scopes.
     pub dtype: &'static str,
     pub kind: LabelKind,
+    /// Ops only.
+    pub class: Option<OpClass>,
 }
 
-struct Tree {
-    labels: Vec<Label>,
-    label_index: HashMap<Label, LabelId>,
-    /// (parent, label) per node.
-    nodes: Vec<(NodeId, LabelId)>,
-    node_index: HashMap<(NodeId, LabelId), NodeId>,
+struct Labels {
+    list: Vec<Label>,
+    scopes: HashMap<&'static str, LabelId>,
+    ops: HashMap<(&'static str, &'static str), LabelId>,
 }
 
-static TREE: Mutex<Option<Tree>> = Mutex::new(None);
+static LABELS: Mutex<Option<Labels>> = Mutex::new(None);
 
-fn with_tree<R>(f: impl FnOnce(&mut Tree) -> R) -> R {
-    let mut guard = TREE.lock().unwrap_or_else(|e| e.into_inner());
-    let tree = guard.get_or_insert_with(|| {
-        let root = Label {
+fn with_labels<R>(f: impl FnOnce(&mut Labels) -> R) -> R {
+    let mut guard = LABELS.lock().unwrap_or_else(|e| e.into_inner());
+    let labels = guard.get_or_insert_with(|| Labels {
+        list: vec![Label {
             name: "all",
             dtype: "",
             kind: LabelKind::Scope,
-        };
-        Tree {
-            labels: vec![root],
-            label_index: HashMap::from([(root, 0)]),
-            nodes: vec![(ROOT, 0)],
-            node_index: HashMap::new(),
-        }
+            class: None,
+        }],
+        scopes: HashMap::new(),
+        ops: HashMap::new(),
     });
-    f(tree)
+    f(labels)
 }
 
-/// Interns a label.
-pub fn intern(label: Label) -> LabelId {
-    with_tree(|t| {
-        if let Some(&id) = t.label_index.get(&label) {
+fn push_label(l: &mut Labels, label: Label) -> LabelId {
+    let id = l.list.len() as LabelId;
+    l.list.push(label);
+    id
+}
+
+/// Interns a scope name given as a `&'static str` (a `profile!` call site).
+pub(crate) fn intern_static_scope(name: &'static str) -> LabelId {
+    with_labels(|l| {
+        if let Some(&id) = l.scopes.get(name) {
             return id;
         }
-        let id = t.labels.len() as LabelId;
-        t.labels.push(label);
-        t.label_index.insert(label, id);
+        let id = push_label(
+            l,
+            Label {
+                name,
+                dtype: "",
+                kind: LabelKind::Scope,
+                class: None,
+            },
+        );
+        l.scopes.insert(name, id);
         id
     })
 }
 
-/// Interns a scope name known only at run time. Each distinct name is
-/// copied once and kept for the life of the process.
-pub fn intern_scope_name(name: &str) -> LabelId {
-    with_tree(|t| {
-        let probe = Label {
-            name: "",
-            dtype: "",
-            kind: LabelKind::Scope,
-        };
-        // Label 0 is the root ("all"), never a user scope.
-        let found = t
-            .labels
-            .iter()
-            .skip(1)
-            .position(|l| l.kind == LabelKind::Scope && l.name == name);
-        if let Some(i) = found {
-            return (i + 1) as LabelId;
+/// Interns a scope name known only at run time: one hash lookup; a new
+/// name is copied once and kept for the life of the process.
+pub(crate) fn intern_scope_name(name: &str) -> LabelId {
+    with_labels(|l| {
+        if let Some(&id) = l.scopes.get(name) {
+            return id;
         }
-        let label = Label {
-            name: Box::leak(name.to_string().into_boxed_str()),
-            ..probe
-        };
-        let id = t.labels.len() as LabelId;
-        t.labels.push(label);
-        t.label_index.insert(label, id);
+        let name: &'static str = Box::leak(name.to_string().into_boxed_str());
+        let id = push_label(
+            l,
+            Label {
+                name,
+                dtype: "",
+                kind: LabelKind::Scope,
+                class: None,
+            },
+        );
+        l.scopes.insert(name, id);
         id
     })
 }
+
+struct Nodes {
+    epoch: u64,
+    /// (parent, label) per node.
+    list: Vec<(NodeId, LabelId)>,
+    index: HashMap<(NodeId, LabelId), NodeId>,
+}
+
+static NODES: Mutex<Option<Nodes>> = Mutex::new(None);
+static DROPPED_EVENTS: AtomicU64 = AtomicU64::new(0);
+
+/// Empties the tree for session `epoch`.
+pub(crate) fn reset(epoch: u64) {
+    let mut g = NODES.lock().unwrap_or_else(|e| e.into_inner());
+    *g = Some(Nodes {
+        epoch,
+        list: vec![(ROOT, 0)],
+        index: HashMap::new(),
+    });
+    DROPPED_EVENTS.store(0, Ordering::Relaxed);
+}
+
+/// Counts one event that found no node (the tree was full).
+#[cold]
+pub(crate) fn note_dropped() {
+    DROPPED_EVENTS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Events dropped in the current session because its tree was full.
+pub(crate) fn dropped_events() -> u64 {
+    DROPPED_EVENTS.load(Ordering::Relaxed)
+}
+
+type ChildCache = (u64, HashMap<(NodeId, LabelId), NodeId>);
 
 thread_local! {
-    static CHILDREN: RefCell<HashMap<(NodeId, LabelId), NodeId>> = RefCell::new(HashMap::new());
+    static CHILDREN: RefCell<ChildCache> = RefCell::new((0, HashMap::new()));
     static OP_LABELS: RefCell<HashMap<(usize, usize), LabelId>> = RefCell::new(HashMap::new());
-    /// The last (parent, label) -> node lookups: loops repeat the same few.
-    static LAST_CHILD: Cell<[(NodeId, LabelId, NodeId); 2]> = const { Cell::new([(u32::MAX, 0, 0); 2]) };
+    /// The last (epoch, parent, label) -> node lookups: loops repeat the same few.
+    static LAST_CHILD: Cell<[(u64, NodeId, LabelId, NodeId); 2]> = const { Cell::new([(0, 0, 0, 0); 2]) };
     static LAST_OP: Cell<[(usize, usize, LabelId); 2]> = const { Cell::new([(0, 0, 0); 2]) };
 }
 
-/// The node for `label` under `parent`.
+/// The node for `label` under `parent` in session `epoch`.
 #[inline]
-pub fn child(parent: NodeId, label: LabelId) -> NodeId {
+pub(crate) fn child(epoch: u64, parent: NodeId, label: LabelId) -> NodeId {
     if let Ok(last) = LAST_CHILD.try_with(Cell::get) {
-        for (p, l, n) in last {
-            if p == parent && l == label {
+        for (e, p, l, n) in last {
+            if e == epoch && p == parent && l == label {
                 return n;
             }
         }
     }
-    let node = child_slow(parent, label);
+    let node = child_slow(epoch, parent, label);
     let _ = LAST_CHILD.try_with(|c| {
         let [a, _] = c.get();
-        c.set([(parent, label, node), a]);
+        c.set([(epoch, parent, label, node), a]);
     });
     node
 }
 
-fn child_slow(parent: NodeId, label: LabelId) -> NodeId {
+fn child_slow(epoch: u64, parent: NodeId, label: LabelId) -> NodeId {
+    if parent == DROPPED {
+        return DROPPED;
+    }
     let cached = CHILDREN
-        .try_with(|c| c.borrow().get(&(parent, label)).copied())
+        .try_with(|c| {
+            let mut c = c.borrow_mut();
+            if c.0 != epoch {
+                *c = (epoch, HashMap::new());
+            }
+            c.1.get(&(parent, label)).copied()
+        })
         .ok()
         .flatten();
     if let Some(n) = cached {
         return n;
     }
-    let node = with_tree(|t| {
-        if let Some(&n) = t.node_index.get(&(parent, label)) {
-            return n;
+    let node = {
+        let mut g = NODES.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(t) = g.as_mut().filter(|t| t.epoch == epoch) else {
+            return DROPPED; // a straggler from another session
+        };
+        // A node id left over from an earlier session is not in this tree.
+        let parent = if (parent as usize) < t.list.len() {
+            parent
+        } else {
+            ROOT
+        };
+        if let Some(&n) = t.index.get(&(parent, label)) {
+            n
+        } else if t.list.len() >= MAX_NODES {
+            DROPPED
+        } else {
+            let n = t.list.len() as NodeId;
+            t.list.push((parent, label));
+            t.index.insert((parent, label), n);
+            n
         }
-        let n = t.nodes.len() as NodeId;
-        t.nodes.push((parent, label));
-        t.node_index.insert((parent, label), n);
-        n
-    });
-    let _ = CHILDREN.try_with(|c| c.borrow_mut().insert((parent, label), node));
+    };
+    let _ = CHILDREN.try_with(|c| c.borrow_mut().1.insert((parent, label), node));
     node
 }
 
-/// The label of op `name` computing in `dtype` (cached per thread by address).
+/// The label of op `name` of `class` computing in `dtype` (cached per thread
+/// by address).
 #[inline]
-pub fn op_label(name: &'static str, dtype: &'static str) -> LabelId {
+pub(crate) fn op_label(name: &'static str, class: OpClass, dtype: &'static str) -> LabelId {
     let key = (name.as_ptr() as usize, dtype.as_ptr() as usize);
     if let Ok(last) = LAST_OP.try_with(Cell::get) {
         for (a, b, l) in last {
@@ -158,7 +231,7 @@ pub fn op_label(name: &'static str, dtype: &'static str) -> LabelId {
             }
         }
     }
-    let l = op_label_slow(name, dtype, key);
+    let l = op_label_slow(name, class, dtype, key);
     let _ = LAST_OP.try_with(|c| {
         let [a, _] = c.get();
         c.set([(key.0, key.1, l), a]);
@@ -166,7 +239,12 @@ pub fn op_label(name: &'static str, dtype: &'static str) -> LabelId {
     l
 }
 
-fn op_label_slow(name: &'static str, dtype: &'static str, key: (usize, usize)) -> LabelId {
+fn op_label_slow(
+    name: &'static str,
+    class: OpClass,
+    dtype: &'static str,
+    key: (usize, usize),
+) -> LabelId {
     let cached = OP_LABELS
         .try_with(|c| c.borrow().get(&key).copied())
         .ok()
@@ -174,16 +252,35 @@ fn op_label_slow(name: &'static str, dtype: &'static str, key: (usize, usize)) -
     if let Some(l) = cached {
         return l;
     }
-    let l = intern(Label {
-        name,
-        dtype,
-        kind: LabelKind::Op,
+    let l = with_labels(|l| {
+        if let Some(&id) = l.ops.get(&(name, dtype)) {
+            return id;
+        }
+        let id = push_label(
+            l,
+            Label {
+                name,
+                dtype,
+                kind: LabelKind::Op,
+                class: Some(class),
+            },
+        );
+        l.ops.insert((name, dtype), id);
+        id
     });
     let _ = OP_LABELS.try_with(|c| c.borrow_mut().insert(key, l));
     l
 }
 
-/// The labels and the (parent, label) of every node, indexed by id.
-pub fn snapshot() -> (Vec<Label>, Vec<(NodeId, LabelId)>) {
-    with_tree(|t| (t.labels.clone(), t.nodes.clone()))
+/// The labels, and the (parent, label) of every node of session `epoch`
+/// (empty if another session's tree is current).
+pub(crate) fn snapshot(epoch: u64) -> (Vec<Label>, Vec<(NodeId, LabelId)>) {
+    let labels = with_labels(|l| l.list.clone());
+    let g = NODES.lock().unwrap_or_else(|e| e.into_inner());
+    let nodes = g
+        .as_ref()
+        .filter(|t| t.epoch == epoch)
+        .map(|t| t.list.clone())
+        .unwrap_or_default();
+    (labels, nodes)
 }

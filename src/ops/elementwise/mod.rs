@@ -44,7 +44,14 @@ fn op_guard(
     inputs: usize,
     out_dt: DType,
 ) -> trace::OpGuard {
-    trace::op(name, dt.name(), n, inputs * dt.size(), n * out_dt.size())
+    trace::op(
+        name,
+        crate::trace::OpClass::Elementwise,
+        dt.name(),
+        n,
+        inputs * dt.size(),
+        n * out_dt.size(),
+    )
 }
 
 /// NumPy's `same_kind` rule for storing an in-place result back.
@@ -203,6 +210,7 @@ impl Array {
         }
         let mut g = trace::op(
             op.name(),
+            crate::trace::OpClass::Elementwise,
             dt.name(),
             self.len(),
             self.nbytes() + b.nbytes(),

@@ -1,0 +1,147 @@
+//! Writing a [`Profile`]'s outputs: its report (with the advice pass run
+//! here, where output is produced) in every format of
+//! [`export::FILES`](super::export::FILES), plus the CPU-sample files.
+
+use super::advice::{advise, AdviceOptions};
+use super::export::{export_all, export_file, Format};
+use super::files::{write_bytes, write_text};
+use super::folded::{folded, Metric};
+use super::model::Report;
+use super::svg;
+use super::text::table;
+use crate::error::Result;
+use crate::profiler::Profile;
+use std::path::Path;
+
+impl Profile {
+    /// The report, without advice (see [`report_with_advice`](Self::report_with_advice)).
+    pub fn report(&self) -> Report {
+        Report::from_profile(self)
+    }
+
+    /// The report with the default rules' advice.
+    pub fn report_with_advice(&self) -> Report {
+        let mut report = self.report();
+        report.advice = advise(&report, &AdviceOptions::default());
+        report
+    }
+
+    /// Folded stacks weighted by `metric`.
+    pub fn folded(&self, metric: Metric) -> String {
+        folded(&self.report(), metric)
+    }
+
+    /// The cProfile-style table.
+    pub fn table(&self) -> String {
+        table(&self.report())
+    }
+
+    /// A flamegraph of `metric` (a valid "no data" SVG when nothing was counted).
+    ///
+    /// # Errors
+    /// [`Format`](crate::ErrorKind::Format) if rendering fails.
+    pub fn flamegraph_svg(&self, metric: Metric) -> Result<String> {
+        self.report().flamegraph_svg(metric)
+    }
+
+    /// Writes folded stacks to `path` atomically.
+    ///
+    /// # Errors
+    /// [`Io`](crate::ErrorKind::Io) naming the path.
+    pub fn write_folded(&self, path: impl AsRef<Path>, metric: Metric) -> Result<()> {
+        export_file(&self.report(), Format::Folded, metric, path.as_ref())
+    }
+
+    /// Writes `report.json` (with advice) to `path` atomically.
+    ///
+    /// # Errors
+    /// [`Io`](crate::ErrorKind::Io) naming the path.
+    pub fn write_json(&self, path: impl AsRef<Path>) -> Result<()> {
+        export_file(
+            &self.report_with_advice(),
+            Format::Json,
+            Metric::Time,
+            path.as_ref(),
+        )
+    }
+
+    /// Writes a flamegraph of `metric` to `path` atomically.
+    ///
+    /// # Errors
+    /// As [`flamegraph_svg`](Self::flamegraph_svg), and [`Io`](crate::ErrorKind::Io).
+    pub fn write_svg(&self, path: impl AsRef<Path>, metric: Metric) -> Result<()> {
+        export_file(&self.report(), Format::Svg, metric, path.as_ref())
+    }
+
+    /// Writes `ops.pb` (pprof protobuf of the records) to `path` atomically.
+    ///
+    /// # Errors
+    /// [`Io`](crate::ErrorKind::Io) naming the path.
+    pub fn write_ops_pb(&self, path: impl AsRef<Path>) -> Result<()> {
+        export_file(&self.report(), Format::Pprof, Metric::Time, path.as_ref())
+    }
+
+    /// Writes the table to `path` atomically.
+    ///
+    /// # Errors
+    /// [`Io`](crate::ErrorKind::Io) naming the path.
+    pub fn write_table(&self, path: impl AsRef<Path>) -> Result<()> {
+        write_text(path.as_ref(), &self.table())
+    }
+
+    /// Writes every output into `dir` (created if missing): `time.svg`,
+    /// `heap.svg` (bytes), `allocs.svg`, the matching `.folded` files,
+    /// `report.json` (with advice), `ops.pb` and `ops.txt`; with CPU
+    /// sampling on, also `cpu.svg`, `cpu.folded` and `cpu.pb` (native
+    /// stacks). Each file is written atomically. All but the `cpu.*` files
+    /// can be rebuilt from `report.json` (`ndprof export`).
+    ///
+    /// # Errors
+    /// [`Io`](crate::ErrorKind::Io) naming the path that failed (for example a `dir`
+    /// whose parent is a regular file).
+    pub fn write_all(&self, dir: impl AsRef<Path>) -> Result<()> {
+        let dir = dir.as_ref();
+        export_all(&self.report_with_advice(), dir)?;
+        #[cfg(feature = "cpu")]
+        if let Some(cpu) = self.cpu() {
+            let title = format!(
+                "ndprof: native CPU stacks ({} samples at {} Hz)",
+                cpu.samples, cpu.hz
+            );
+            write_text(
+                &dir.join("cpu.svg"),
+                &svg::flamegraph(&cpu.folded, &title, "samples")?,
+            )?;
+            write_text(&dir.join("cpu.folded"), &cpu.folded)?;
+            write_bytes(&dir.join("cpu.pb"), &cpu.pprof)?;
+        }
+        #[cfg(not(feature = "cpu"))]
+        let _ = svg::title;
+        Ok(())
+    }
+}
+
+impl Report {
+    /// Folded stacks weighted by `metric`.
+    pub fn folded(&self, metric: Metric) -> String {
+        folded(self, metric)
+    }
+
+    /// The cProfile-style table.
+    pub fn table(&self) -> String {
+        table(self)
+    }
+
+    /// The heap summary and the advice, as text.
+    pub fn summary(&self) -> String {
+        super::text::summary(self)
+    }
+
+    /// A flamegraph of `metric` (a valid "no data" SVG when nothing was counted).
+    ///
+    /// # Errors
+    /// [`Format`](crate::ErrorKind::Format) if rendering fails.
+    pub fn flamegraph_svg(&self, metric: Metric) -> Result<String> {
+        svg::flamegraph(&self.folded(metric), svg::title(metric), metric.unit())
+    }
+}

@@ -40,7 +40,7 @@ fn byte_size(dtype: DType, elements: usize) -> Result<usize> {
         .filter(|&b| b <= isize::MAX as usize - BUFFER_ALIGN)
         .ok_or_else(|| {
             Error::new(
-                crate::ErrorKind::AllocationFailed,
+                crate::error::ErrorKind::AllocationFailed,
                 format!("unable to allocate {elements} elements of {dtype}: the size overflows"),
             )
         })
@@ -77,7 +77,7 @@ impl Buffer {
     /// `len` zero elements (all-false for bool).
     ///
     /// # Errors
-    /// [`AllocationFailed`](crate::ErrorKind::AllocationFailed) if the size overflows or
+    /// [`AllocationFailed`](crate::error::ErrorKind::AllocationFailed) if the size overflows or
     /// the allocator refuses.
     pub fn zeroed(dtype: DType, len: usize, alloc: Arc<dyn BufferAllocator>) -> Result<Buffer> {
         Self::allocate(dtype, len, len, true, alloc)
@@ -203,7 +203,7 @@ impl Buffer {
     /// bytes copied in the allocator's statistics.
     ///
     /// # Errors
-    /// [`AllocationFailed`](crate::ErrorKind::AllocationFailed); the buffer is unchanged.
+    /// [`AllocationFailed`](crate::error::ErrorKind::AllocationFailed); the buffer is unchanged.
     pub fn reserve(&mut self, additional: usize) -> Result<()> {
         let needed = self
             .len

@@ -1,7 +1,8 @@
 //! [`MimallocAllocator`]: buffers from mimalloc.
 
+use super::allocator::BufferAllocator;
 use super::os::layout;
-use super::{BufferAllocator, Counters};
+use super::stats::Counters;
 use mimalloc::MiMalloc;
 use std::alloc::GlobalAlloc;
 use std::ptr::NonNull;

@@ -1,7 +1,8 @@
 //! [`PoolAllocator`]: reuses freed blocks by size class.
 
+use super::allocator::BufferAllocator;
 use super::os::{sys_alloc, sys_free};
-use super::{BufferAllocator, Counters};
+use super::stats::Counters;
 use std::collections::BTreeMap;
 use std::ptr::NonNull;
 use std::sync::Mutex;
@@ -178,7 +179,7 @@ impl BufferAllocator for PoolAllocator {
 
 #[cfg(test)]
 mod tests {
-    use super::size_class;
+    use crate::alloc::pool::size_class;
 
     #[test]
     fn size_classes() {

@@ -45,7 +45,7 @@ impl AllocStats {
 }
 
 /// The atomic counters behind [`AllocStats`], updated by the provided methods
-/// of [`BufferAllocator`](super::BufferAllocator).
+/// of [`BufferAllocator`](super::allocator::BufferAllocator).
 #[derive(Debug, Default)]
 pub struct Counters {
     allocations: AtomicU64,

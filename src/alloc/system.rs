@@ -1,11 +1,12 @@
 //! [`SystemAllocator`]: the C allocator, and `mmap` for large blocks.
 
+use super::allocator::BufferAllocator;
 use super::os::{sys_alloc, sys_free};
-use super::{BufferAllocator, Counters};
+use super::stats::Counters;
 use std::ptr::NonNull;
 
 /// Blocks from the C allocator (`malloc`), or straight from `mmap` for blocks
-/// of [`LARGE_BLOCK`](super::LARGE_BLOCK) bytes and more on Linux, advised for
+/// of [`LARGE_BLOCK`](super::os::LARGE_BLOCK) bytes and more on Linux, advised for
 /// transparent huge pages. Every allocation of a large block is fresh memory
 /// that page-faults on first touch, as NumPy's do.
 #[derive(Debug, Default)]

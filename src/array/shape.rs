@@ -1,6 +1,6 @@
 //! Shape manipulation: slicing, transposing, reshaping, broadcasting.
 
-use super::{c_strides, checked_size, Array};
+use super::base::{c_strides, checked_size, Array};
 use crate::error::{shape_str, Error, Result};
 use std::ops::{Range, RangeFrom, RangeFull, RangeTo};
 
@@ -97,7 +97,7 @@ impl From<RangeFull> for Slice {
 /// The shape two operands broadcast to, by NumPy's rules.
 ///
 /// # Errors
-/// [`ShapeMismatch`](crate::ErrorKind::ShapeMismatch):
+/// [`ShapeMismatch`](crate::error::ErrorKind::ShapeMismatch):
 /// "operands could not be broadcast together with shapes (3,) (4,)".
 pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
     let n = a.len().max(b.len());
@@ -149,7 +149,7 @@ impl Array {
     /// axes are taken whole). Shares the buffer.
     ///
     /// # Errors
-    /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for more slices than axes or
+    /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for more slices than axes or
     /// a zero step.
     pub fn slice(&self, slices: &[Slice]) -> Result<Array> {
         if slices.len() > self.ndim() {
@@ -191,7 +191,7 @@ impl Array {
     /// The axes reordered as `axes` (a permutation of `0..ndim`), as a view.
     ///
     /// # Errors
-    /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) if `axes` is not a permutation.
+    /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) if `axes` is not a permutation.
     pub fn permute(&self, axes: &[usize]) -> Result<Array> {
         let mut seen = vec![false; self.ndim()];
         if axes.len() != self.ndim()
@@ -214,7 +214,7 @@ impl Array {
     /// C-contiguous, otherwise a copy.
     ///
     /// # Errors
-    /// [`ShapeMismatch`](crate::ErrorKind::ShapeMismatch) if the sizes differ.
+    /// [`ShapeMismatch`](crate::error::ErrorKind::ShapeMismatch) if the sizes differ.
     pub fn reshape(&self, shape: &[usize]) -> Result<Array> {
         if checked_size(shape)? != self.len() {
             return Err(Error::shape(format!(

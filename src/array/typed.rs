@@ -1,7 +1,7 @@
 //! Typed access: checked ndarray views and slices for compiled kernels, and
 //! conversion to and from ndarray arrays and `Vec`s.
 
-use super::{checked_size, pick, Array};
+use super::base::{checked_size, pick, Array};
 use crate::alloc::BufferAllocator;
 use crate::buffer::Buffer;
 use crate::dtype::{Element, Scalar};
@@ -12,7 +12,7 @@ use ndarray::{
 use std::mem::MaybeUninit;
 use std::sync::Arc;
 
-fn dtype_error<T: Element>(have: crate::DType) -> Error {
+fn dtype_error<T: Element>(have: crate::dtype::DType) -> Error {
     Error::dtype(format!(
         "array has dtype {have}, but a view of {} was requested",
         T::DTYPE
@@ -109,7 +109,7 @@ impl Array {
     /// A typed read-only ndarray view.
     ///
     /// # Errors
-    /// [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) if `T` is not the array's dtype.
+    /// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) if `T` is not the array's dtype.
     ///
     /// ```
     /// # fn main() -> ndprof::Result<()> {
@@ -138,7 +138,7 @@ impl Array {
     /// The elements as a slice, for kernels that want one.
     ///
     /// # Errors
-    /// Wrong dtype, or [`InvalidArgument`](crate::ErrorKind::InvalidArgument) if the array
+    /// Wrong dtype, or [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) if the array
     /// is not C-contiguous (call [`to_contiguous`](Self::to_contiguous) first).
     pub fn as_slice<T: Element>(&self) -> Result<&[T]> {
         self.check_dtype::<T>()?;
@@ -191,7 +191,7 @@ impl Array {
     /// A 1-D array holding `data`, in the default allocator.
     ///
     /// # Errors
-    /// [`AllocationFailed`](crate::ErrorKind::AllocationFailed).
+    /// [`AllocationFailed`](crate::error::ErrorKind::AllocationFailed).
     pub fn from_vec<T: Element>(data: Vec<T>) -> Result<Array> {
         let n = data.len();
         Self::from_shape_vec(&[n], data)
@@ -200,7 +200,7 @@ impl Array {
     /// An array of `shape` holding `data` in C order, in the default allocator.
     ///
     /// # Errors
-    /// [`ShapeMismatch`](crate::ErrorKind::ShapeMismatch) if the lengths differ.
+    /// [`ShapeMismatch`](crate::error::ErrorKind::ShapeMismatch) if the lengths differ.
     pub fn from_shape_vec<T: Element>(shape: &[usize], data: Vec<T>) -> Result<Array> {
         Self::from_slice_in(shape, &data, pick(None))
     }
@@ -208,7 +208,7 @@ impl Array {
     /// An array of `shape` holding a copy of `data` (C order) in `alloc`.
     ///
     /// # Errors
-    /// [`ShapeMismatch`](crate::ErrorKind::ShapeMismatch) if the lengths differ.
+    /// [`ShapeMismatch`](crate::error::ErrorKind::ShapeMismatch) if the lengths differ.
     pub fn from_slice_in<T: Element>(
         shape: &[usize],
         data: &[T],
@@ -230,7 +230,7 @@ impl Array {
     /// A copy of an ndarray array (any layout), in the default allocator.
     ///
     /// # Errors
-    /// [`AllocationFailed`](crate::ErrorKind::AllocationFailed).
+    /// [`AllocationFailed`](crate::error::ErrorKind::AllocationFailed).
     pub fn from_ndarray<T: Element, S: Data<Elem = T>, D: Dimension>(
         a: &ArrayBase<S, D>,
     ) -> Result<Array> {
@@ -245,7 +245,7 @@ impl Array {
     /// A 0-d array holding `value`, in the default allocator.
     ///
     /// # Errors
-    /// [`AllocationFailed`](crate::ErrorKind::AllocationFailed).
+    /// [`AllocationFailed`](crate::error::ErrorKind::AllocationFailed).
     pub fn scalar(value: impl Into<Scalar>) -> Result<Array> {
         Array::full(&[], value.into())
     }
@@ -253,7 +253,7 @@ impl Array {
     /// The single element of a 0-d or one-element array.
     ///
     /// # Errors
-    /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) if the array has another size.
+    /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) if the array has another size.
     pub fn item(&self) -> Result<Scalar> {
         if self.len() != 1 {
             return Err(Error::invalid(format!(

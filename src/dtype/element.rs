@@ -1,7 +1,8 @@
 //! The sealed [`Element`] trait: the Rust types an array can hold, with the
 //! per-element arithmetic and casts that the kernels are generic over.
 
-use super::{DType, Scalar};
+use super::scalar::Scalar;
+use super::types::DType;
 use std::fmt::Debug;
 
 mod sealed {
@@ -474,7 +475,7 @@ impl Element for bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::dtype::element::*;
 
     #[test]
     fn unsafe_casts_wrap_and_truncate() {

@@ -12,7 +12,7 @@ use std::path::Path;
 /// `path`. On error the temporary file is removed.
 ///
 /// # Errors
-/// [`Io`](crate::ErrorKind::Io) naming the path, or whatever `write` returns.
+/// [`Io`](crate::error::ErrorKind::Io) naming the path, or whatever `write` returns.
 pub fn atomic_write(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     let name = path
         .file_name()

@@ -1,7 +1,7 @@
 //! NumPy's `.npy` format, versions 1.0, 2.0 and 3.0, for every ndprof dtype.
 //!
 //! Files NumPy writes load (little- or big-endian, C order); Fortran-order,
-//! object, structured and float16 arrays get a [`Format`](crate::ErrorKind::Format)
+//! object, structured and float16 arrays get a [`Format`](crate::error::ErrorKind::Format)
 //! error that says so. Saving writes version 1.0 exactly as NumPy does (the
 //! header padded with spaces to a multiple of 64 bytes, ending in `\n`).
 
@@ -123,10 +123,15 @@ fn parse_descr(d: &str) -> Result<(DType, bool)> {
 /// Reads an array in `.npy` format.
 ///
 /// # Errors
-/// [`Format`](crate::ErrorKind::Format) for anything that is not a supported `.npy`
-/// stream; [`Io`](crate::ErrorKind::Io) for read failures (including truncation).
+/// [`Format`](crate::error::ErrorKind::Format) for anything that is not a supported `.npy`
+/// stream; [`Io`](crate::error::ErrorKind::Io) for read failures (including truncation).
 pub fn read_npy(r: &mut dyn Read) -> Result<Array> {
-    let io = |e: std::io::Error| Error::new(crate::ErrorKind::Io, format!("reading npy data: {e}"));
+    let io = |e: std::io::Error| {
+        Error::new(
+            crate::error::ErrorKind::Io,
+            format!("reading npy data: {e}"),
+        )
+    };
     let mut pre = [0u8; 8];
     r.read_exact(&mut pre).map_err(io)?;
     if &pre[..6] != MAGIC {
@@ -187,7 +192,7 @@ pub fn read_npy(r: &mut dyn Read) -> Result<Array> {
     let bytes = buf.as_bytes_mut();
     r.read_exact(bytes).map_err(|e| {
         Error::new(
-            crate::ErrorKind::Io,
+            crate::error::ErrorKind::Io,
             format!("npy data ends early (expected {} bytes): {e}", bytes.len()),
         )
     })?;
@@ -249,9 +254,14 @@ pub fn npy_header(dtype: DType, shape: &[usize]) -> Vec<u8> {
 /// Writes an array in `.npy` format (version 1.0, C order, little-endian).
 ///
 /// # Errors
-/// [`Io`](crate::ErrorKind::Io) when writing fails.
+/// [`Io`](crate::error::ErrorKind::Io) when writing fails.
 pub fn write_npy(a: &Array, w: &mut dyn Write) -> Result<()> {
-    let io = |e: std::io::Error| Error::new(crate::ErrorKind::Io, format!("writing npy data: {e}"));
+    let io = |e: std::io::Error| {
+        Error::new(
+            crate::error::ErrorKind::Io,
+            format!("writing npy data: {e}"),
+        )
+    };
     w.write_all(&npy_header(a.dtype(), a.shape())).map_err(io)?;
     let c = if a.is_c_contiguous() {
         a.clone()
@@ -267,7 +277,7 @@ impl Array {
     /// Loads a `.npy` file (as written by `np.save`).
     ///
     /// # Errors
-    /// [`Io`](crate::ErrorKind::Io) or [`Format`](crate::ErrorKind::Format), naming the path.
+    /// [`Io`](crate::error::ErrorKind::Io) or [`Format`](crate::error::ErrorKind::Format), naming the path.
     pub fn load_npy(path: impl AsRef<Path>) -> Result<Array> {
         let path = path.as_ref();
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
@@ -277,7 +287,7 @@ impl Array {
     /// Saves as `.npy`, atomically (a temporary file renamed into place).
     ///
     /// # Errors
-    /// [`Io`](crate::ErrorKind::Io) naming the path.
+    /// [`Io`](crate::error::ErrorKind::Io) naming the path.
     pub fn save_npy(&self, path: impl AsRef<Path>) -> Result<()> {
         atomic_write(path.as_ref(), |w| write_npy(self, w))
     }

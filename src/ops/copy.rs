@@ -12,7 +12,7 @@ impl Array {
     /// A C-contiguous copy in the array's own allocator.
     ///
     /// # Errors
-    /// [`AllocationFailed`](crate::ErrorKind::AllocationFailed).
+    /// [`AllocationFailed`](crate::error::ErrorKind::AllocationFailed).
     pub fn to_contiguous(&self) -> Result<Array> {
         self.to_contiguous_in(self.allocator())
     }
@@ -20,7 +20,7 @@ impl Array {
     /// A C-contiguous copy in `alloc`.
     ///
     /// # Errors
-    /// [`AllocationFailed`](crate::ErrorKind::AllocationFailed).
+    /// [`AllocationFailed`](crate::error::ErrorKind::AllocationFailed).
     pub fn to_contiguous_in(&self, alloc: Arc<dyn BufferAllocator>) -> Result<Array> {
         let _g = trace::op(
             "copy",
@@ -38,7 +38,7 @@ impl Array {
     /// A deep copy (C order, same allocator); `clone` instead shares the buffer.
     ///
     /// # Errors
-    /// [`AllocationFailed`](crate::ErrorKind::AllocationFailed).
+    /// [`AllocationFailed`](crate::error::ErrorKind::AllocationFailed).
     pub fn copy(&self) -> Result<Array> {
         self.to_contiguous()
     }

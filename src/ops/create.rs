@@ -30,7 +30,7 @@ impl Array {
     /// An array of zeros (`false` for bool) in the default allocator.
     ///
     /// # Errors
-    /// [`AllocationFailed`](crate::ErrorKind::AllocationFailed) when the memory cannot be
+    /// [`AllocationFailed`](crate::error::ErrorKind::AllocationFailed) when the memory cannot be
     /// had: `Array::zeros(&[1 << 40], DType::Float64)` is an error, not an abort.
     pub fn zeros(shape: &[usize], dtype: DType) -> Result<Array> {
         Self::zeros_in(shape, dtype, pick(None))
@@ -126,7 +126,7 @@ impl Array {
     /// ```
     ///
     /// # Errors
-    /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for a zero or non-finite step.
+    /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for a zero or non-finite step.
     pub fn arange(start: f64, stop: f64, step: f64, dtype: DType) -> Result<Array> {
         if step == 0.0 || !step.is_finite() || !start.is_finite() || !stop.is_finite() {
             return Err(Error::invalid(format!(
@@ -225,7 +225,7 @@ impl Array {
     /// seed gives the same array on every machine.
     ///
     /// # Errors
-    /// [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) for non-float dtypes.
+    /// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) for non-float dtypes.
     pub fn random_uniform(
         shape: &[usize],
         low: f64,
@@ -242,7 +242,7 @@ impl Array {
     /// Normal random values with `mean` and `std` from a seeded generator.
     ///
     /// # Errors
-    /// [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) for non-float dtypes.
+    /// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) for non-float dtypes.
     pub fn random_normal(
         shape: &[usize],
         mean: f64,

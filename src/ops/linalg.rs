@@ -159,8 +159,8 @@ impl Array {
     /// ```
     ///
     /// # Errors
-    /// [`ShapeMismatch`](crate::ErrorKind::ShapeMismatch) naming both shapes when the inner
-    /// dimensions differ; [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for 0-d or
+    /// [`ShapeMismatch`](crate::error::ErrorKind::ShapeMismatch) naming both shapes when the inner
+    /// dimensions differ; [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for 0-d or
     /// more than 2-D operands.
     pub fn dot(&self, other: &Array) -> Result<Array> {
         if !(1..=2).contains(&self.ndim()) || !(1..=2).contains(&other.ndim()) {

@@ -1,5 +1,5 @@
 //! Array operations, one module per concern (as ndarray's `impl_*` files).
-//! Each public op is a method on [`Array`](crate::Array) that enters through
+//! Each public op is a method on [`Array`](crate::array::Array) that enters through
 //! one place where it is timed and counted ([`trace::op`](crate::trace::op)).
 
 pub mod cast;

@@ -329,7 +329,7 @@ impl Array {
     /// Sums along `axis`, removing it (dtype as [`sum`](Self::sum)).
     ///
     /// # Errors
-    /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for an axis out of range.
+    /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for an axis out of range.
     pub fn sum_axis(&self, axis: usize) -> Result<Array> {
         let _g = trace::op(
             "sum",
@@ -421,14 +421,14 @@ impl Array {
     /// The smallest element as a 0-d array; NaN if any element is NaN.
     ///
     /// # Errors
-    /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for an empty array.
+    /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for an empty array.
     pub fn min(&self) -> Result<Array> {
         self.extreme(Extreme::Min)
     }
     /// The largest element as a 0-d array; NaN if any element is NaN.
     ///
     /// # Errors
-    /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for an empty array.
+    /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for an empty array.
     pub fn max(&self) -> Result<Array> {
         self.extreme(Extreme::Max)
     }
@@ -517,14 +517,14 @@ impl Array {
     /// The flat (C-order) index of the first smallest element, or of the first NaN.
     ///
     /// # Errors
-    /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for an empty array.
+    /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for an empty array.
     pub fn argmin(&self) -> Result<usize> {
         self.arg(Extreme::Min)
     }
     /// The flat (C-order) index of the first largest element, or of the first NaN.
     ///
     /// # Errors
-    /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for an empty array.
+    /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for an empty array.
     pub fn argmax(&self) -> Result<usize> {
         self.arg(Extreme::Max)
     }

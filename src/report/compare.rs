@@ -19,9 +19,10 @@
 //! # }
 //! ```
 
-use super::folded::{for_each_line, Metric};
+use super::folded::{for_each_line_to_depth, Metric, SVG_MAX_DEPTH};
 use super::model::Report;
 use super::svg;
+use super::text::display_path_with;
 use crate::alloc::human_bytes;
 use crate::error::Result;
 use crate::profiler::{Children, Record};
@@ -121,9 +122,8 @@ impl Aligned {
         al
     }
 
-    /// Each node with its full path, depth first (for rows; costs the
-    /// paths' total length).
-    fn rows(&self) -> Vec<(usize, Vec<String>)> {
+    /// The nodes depth first, each with its parent's position in that order.
+    fn depth_first(&self) -> Vec<(usize, Option<usize>)> {
         let mut kids: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
         let mut roots = Vec::new();
         for (i, (parent, ..)) in self.nodes.iter().enumerate() {
@@ -133,14 +133,14 @@ impl Aligned {
             }
         }
         let mut out = Vec::with_capacity(self.nodes.len());
-        let mut stack: Vec<(usize, Vec<String>)> =
-            roots.iter().rev().map(|&i| (i, Vec::new())).collect();
-        while let Some((i, mut path)) = stack.pop() {
-            path.push(self.nodes[i].1.clone());
+        let mut stack: Vec<(usize, Option<usize>)> =
+            roots.iter().rev().map(|&i| (i, None)).collect();
+        while let Some((i, parent_row)) = stack.pop() {
+            let row = out.len();
+            out.push((i, parent_row));
             for &k in kids[i].iter().rev() {
-                stack.push((k, path.clone()));
+                stack.push((k, Some(row)));
             }
-            out.push((i, path));
         }
         out
     }
@@ -161,8 +161,9 @@ impl Aligned {
             })
             .collect();
         let mut out = String::new();
-        let _ = for_each_line(
+        let _ = for_each_line_to_depth(
             &records,
+            SVG_MAX_DEPTH,
             |x| metric.count(x),
             |path, count| {
                 let _ = writeln!(out, "{path} {count}");
@@ -206,6 +207,17 @@ impl Pair {
     }
 }
 
+/// One path of a [`Comparison`].
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// The enclosing row (`None`: top level); always an earlier row.
+    pub parent: Option<usize>,
+    /// This path's last frame.
+    pub frame: String,
+    /// time, allocated, allocations, reallocs, copied.
+    pub pairs: Vec<Pair>,
+}
+
 /// The comparison of report A (before) with report B (after).
 #[derive(Clone, Debug)]
 pub struct Comparison {
@@ -214,11 +226,11 @@ pub struct Comparison {
     pub b_label: String,
     /// Whole-run totals.
     pub totals: Vec<Pair>,
-    /// Per path, in A's order then paths only in B; each with time, bytes
-    /// allocated, allocations, reallocations and copied bytes. An op found
-    /// in each report only under a different dtype pairs up as
-    /// `name[dtypeA|dtypeB]`.
-    pub rows: Vec<(Vec<String>, Vec<Pair>)>,
+    /// One row per path found in either report, depth first (a row's
+    /// parent comes before it); each with time, bytes allocated,
+    /// allocations, reallocations and copied bytes. An op found in each
+    /// report only under a different dtype pairs up as `name[dtypeA|dtypeB]`.
+    pub rows: Vec<Row>,
 }
 
 fn label(r: &Report) -> String {
@@ -293,12 +305,15 @@ impl Comparison {
         ];
         let aligned = Aligned::new(a, b);
         let rows = aligned
-            .rows()
+            .depth_first()
             .into_iter()
-            .map(|(node, path)| {
-                let (_, _, ra, rb) = aligned.nodes[node];
-                let pairs = row_pairs(ra.map(|i| &a.records[i]), rb.map(|i| &b.records[i]));
-                (path, pairs)
+            .map(|(node, parent)| {
+                let (_, frame, ra, rb) = &aligned.nodes[node];
+                Row {
+                    parent,
+                    frame: frame.clone(),
+                    pairs: row_pairs(ra.map(|i| &a.records[i]), rb.map(|i| &b.records[i])),
+                }
             })
             .collect();
         Comparison {
@@ -350,8 +365,8 @@ impl Comparison {
             "reallocs A/B",
             "copied A/B"
         );
-        for (path, pairs) in &self.rows {
-            let [t, b, n, r, c] = [0, 1, 2, 3, 4].map(|i| &pairs[i]);
+        for (i, row) in self.rows.iter().enumerate() {
+            let [t, b, n, r, c] = [0, 1, 2, 3, 4].map(|k| &row.pairs[k]);
             let _ = writeln!(
                 out,
                 "{:>12} {:>12} {:>9} {:>12} {:>12} {:>9} {:>9} {:>9} {:>13} {:>13}  {}",
@@ -365,10 +380,31 @@ impl Comparison {
                 n.b,
                 format!("{}/{}", r.a, r.b),
                 format!("{}/{}", human_bytes(c.a as u64), human_bytes(c.b as u64)),
-                path.join(";")
+                self.display_path(i)
             );
         }
         out
+    }
+
+    /// The frames of row `i`, from the top level down.
+    pub fn path(&self, i: usize) -> Vec<String> {
+        let mut path = Vec::new();
+        let mut at = Some(i);
+        while let Some(j) = at.filter(|&j| j < self.rows.len()) {
+            path.push(self.rows[j].frame.clone());
+            at = self.rows[j].parent.filter(|&p| p < j);
+        }
+        path.reverse();
+        path
+    }
+
+    /// Row `i`'s path for display, the middle of deep paths elided.
+    pub fn display_path(&self, i: usize) -> String {
+        display_path_with(
+            i,
+            |j| self.rows.get(j)?.parent.filter(|&p| p < j),
+            |j| self.rows[j].frame.clone(),
+        )
     }
 }
 
@@ -384,7 +420,7 @@ fn or_dash(s: &str) -> &str {
 /// blue where it shrank.
 ///
 /// # Errors
-/// [`Format`](crate::ErrorKind::Format) if rendering fails.
+/// [`Format`](crate::error::ErrorKind::Format) if rendering fails.
 pub fn differential_svg(a: &Report, b: &Report, metric: Metric) -> Result<String> {
     let title = format!(
         "ndprof: {} B vs A ({} -> {})",

@@ -70,8 +70,8 @@ impl std::str::FromStr for Format {
 /// flamegraphs (the other formats carry every metric).
 ///
 /// # Errors
-/// [`Format`](crate::ErrorKind::Format) if rendering fails,
-/// [`Io`](crate::ErrorKind::Io) from `w`.
+/// [`Format`](crate::error::ErrorKind::Format) if rendering fails,
+/// [`Io`](crate::error::ErrorKind::Io) from `w`.
 pub fn export(report: &Report, format: Format, metric: Metric, w: &mut dyn Write) -> Result<()> {
     match format {
         Format::Json => write_json(report, w),
@@ -98,7 +98,7 @@ pub const FILES: [(&str, Format, Metric); 9] = [
 /// Writes `report` in `format` to `path` atomically.
 ///
 /// # Errors
-/// As [`export`], and [`Io`](crate::ErrorKind::Io) naming the path.
+/// As [`export`], and [`Io`](crate::error::ErrorKind::Io) naming the path.
 pub fn export_file(report: &Report, format: Format, metric: Metric, path: &Path) -> Result<()> {
     crate::io::atomic_write(path, |w| export(report, format, metric, w))
 }

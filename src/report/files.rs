@@ -6,7 +6,7 @@ use std::path::Path;
 /// Writes `text` to `path` atomically.
 ///
 /// # Errors
-/// [`Io`](crate::ErrorKind::Io) naming the path.
+/// [`Io`](crate::error::ErrorKind::Io) naming the path.
 pub fn write_text(path: &Path, text: &str) -> Result<()> {
     write_bytes(path, text.as_bytes())
 }
@@ -14,7 +14,7 @@ pub fn write_text(path: &Path, text: &str) -> Result<()> {
 /// Writes `bytes` to `path` atomically.
 ///
 /// # Errors
-/// [`Io`](crate::ErrorKind::Io) naming the path.
+/// [`Io`](crate::error::ErrorKind::Io) naming the path.
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     crate::io::atomic_write(path, |w| w.write_all(bytes).map_err(|e| Error::io(path, e)))
 }

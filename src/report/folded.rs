@@ -82,34 +82,88 @@ impl std::str::FromStr for Metric {
 /// Calls `line(path, count)` for every record with a nonzero count, depth
 /// first; `path` is the `;`-joined frames. Building each path costs its
 /// length, so the whole costs the size of the output.
+///
+/// # Errors
+/// The first error `line` returns.
 pub fn for_each_line(
     records: &[Record],
+    count: impl Fn(&Record) -> u64,
+    line: impl FnMut(&str, u64) -> Result<()>,
+) -> Result<()> {
+    for_each_line_to_depth(records, usize::MAX, count, line)
+}
+
+/// The frame that stands for everything below [`SVG_MAX_DEPTH`].
+pub const DEEPER_FRAME: &str = "(deeper frames)";
+
+/// The most frames a rendered flamegraph shows; below that, a path's
+/// counts add up in one [`DEEPER_FRAME`] (folded files keep every frame).
+/// A nesting 10,000 deep would otherwise mean 50 million frames to lay out.
+pub const SVG_MAX_DEPTH: usize = 256;
+
+/// As [`for_each_line`], with paths cut at `max_depth` frames: the counts
+/// of everything deeper are summed into one `(deeper frames)` line under
+/// the last frame kept.
+///
+/// # Errors
+/// The first error `line` returns.
+pub fn for_each_line_to_depth(
+    records: &[Record],
+    max_depth: usize,
     count: impl Fn(&Record) -> u64,
     mut line: impl FnMut(&str, u64) -> Result<()>,
 ) -> Result<()> {
     let children = Children::of(records);
     let mut path = String::new();
     let mut lengths: Vec<usize> = Vec::new();
+    let mut deeper = 0u64;
     let mut result = Ok(());
+    let mut emit = |path: &str, c: u64, result: &mut Result<()>| {
+        if c > 0 && result.is_ok() {
+            *result = line(path, c);
+        }
+    };
     depth_first(&children, |v| match v {
-        Visit::Enter(i, _) => {
+        Visit::Enter(i, depth) if depth < max_depth => {
             lengths.push(path.len());
             if !path.is_empty() {
                 path.push(';');
             }
             path.push_str(&records[i].frame());
-            let c = count(&records[i]);
-            if c > 0 && result.is_ok() {
-                result = line(&path, c);
-            }
+            emit(&path, count(&records[i]), &mut result);
         }
-        Visit::Leave(..) => {
+        Visit::Enter(i, _) => deeper = deeper.saturating_add(count(&records[i])),
+        Visit::Leave(_, depth) if depth < max_depth => {
+            if depth + 1 == max_depth && deeper > 0 {
+                let cut = format!("{path};{DEEPER_FRAME}");
+                emit(&cut, deeper, &mut result);
+                deeper = 0;
+            }
             if let Some(len) = lengths.pop() {
                 path.truncate(len);
             }
         }
+        Visit::Leave(..) => {}
     });
     result
+}
+
+/// Folded lines for rendering: paths cut at [`SVG_MAX_DEPTH`] frames.
+pub fn folded_for_svg(report: &Report, metric: Metric) -> String {
+    let mut out = String::new();
+    let _ = for_each_line_to_depth(
+        &report.records,
+        SVG_MAX_DEPTH,
+        |r| metric.count(r),
+        |path, count| {
+            out.push_str(path);
+            out.push(' ');
+            out.push_str(&count.to_string());
+            out.push('\n');
+            Ok(())
+        },
+    );
+    out
 }
 
 /// Writes one folded line per call path with a nonzero count. Each node's
@@ -117,14 +171,17 @@ pub fn for_each_line(
 /// flamegraph's widths add up to the totals.
 ///
 /// # Errors
-/// [`Io`](crate::ErrorKind::Io) from `w`.
+/// [`Io`](crate::error::ErrorKind::Io) from `w`.
 pub fn write_folded(report: &Report, metric: Metric, w: &mut dyn Write) -> Result<()> {
     for_each_line(
         &report.records,
         |r| metric.count(r),
         |path, count| {
             writeln!(w, "{path} {count}").map_err(|e| {
-                Error::new(crate::ErrorKind::Io, format!("writing folded stacks: {e}"))
+                Error::new(
+                    crate::error::ErrorKind::Io,
+                    format!("writing folded stacks: {e}"),
+                )
             })
         },
     )

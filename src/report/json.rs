@@ -49,12 +49,16 @@ fn json_error(e: impl std::fmt::Display) -> Error {
 /// one record per line (a deep or wide profile stays a readable file).
 ///
 /// # Errors
-/// [`Format`](crate::ErrorKind::Format) if a value cannot be serialized, or
-/// [`Io`](crate::ErrorKind::Io) from `w`.
+/// [`Format`](crate::error::ErrorKind::Format) if a value cannot be serialized, or
+/// [`Io`](crate::error::ErrorKind::Io) from `w`.
 pub fn write_json(report: &Report, w: &mut dyn Write) -> Result<()> {
-    let io =
-        |e: std::io::Error| Error::new(crate::ErrorKind::Io, format!("writing report JSON: {e}"));
-    let field = |w: &mut dyn Write, name: &str, v: &dyn erased::Json, last: bool| -> Result<()> {
+    let io = |e: std::io::Error| {
+        Error::new(
+            crate::error::ErrorKind::Io,
+            format!("writing report JSON: {e}"),
+        )
+    };
+    let field = |w: &mut dyn Write, name: &str, v: &dyn Json, last: bool| -> Result<()> {
         write!(w, "  \"{name}\": ").map_err(io)?;
         v.write_pretty(w)?;
         w.write_all(if last { b"\n" } else { b",\n" }).map_err(io)
@@ -79,22 +83,16 @@ pub fn write_json(report: &Report, w: &mut dyn Write) -> Result<()> {
     w.write_all(b"}\n").map_err(io)
 }
 
-mod erased {
-    use super::json_error;
-    use crate::error::Result;
-    use std::io::Write;
+/// A serializable value written pretty, nested two spaces in.
+trait Json {
+    fn write_pretty(&self, w: &mut dyn Write) -> Result<()>;
+}
 
-    /// A serializable value written pretty, nested two spaces in.
-    pub trait Json {
-        fn write_pretty(&self, w: &mut dyn Write) -> Result<()>;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn write_pretty(&self, w: &mut dyn Write) -> Result<()> {
-            let text = serde_json::to_string_pretty(self).map_err(json_error)?;
-            w.write_all(text.replace('\n', "\n  ").as_bytes())
-                .map_err(json_error)
-        }
+impl<T: serde::Serialize> Json for T {
+    fn write_pretty(&self, w: &mut dyn Write) -> Result<()> {
+        let text = serde_json::to_string_pretty(self).map_err(json_error)?;
+        w.write_all(text.replace('\n', "\n  ").as_bytes())
+            .map_err(json_error)
     }
 }
 
@@ -102,7 +100,7 @@ impl Report {
     /// The report as `report.json` text.
     ///
     /// # Errors
-    /// [`Format`](crate::ErrorKind::Format) if serialization fails (it does
+    /// [`Format`](crate::error::ErrorKind::Format) if serialization fails (it does
     /// not for finite numbers).
     pub fn to_json(&self) -> Result<String> {
         let mut out = Vec::new();
@@ -114,28 +112,40 @@ impl Report {
     /// form; a newer schema is rejected.
     ///
     /// # Errors
-    /// [`Format`](crate::ErrorKind::Format): not JSON, no integer
+    /// [`Format`](crate::error::ErrorKind::Format): not JSON, no integer
     /// `schema_version`, a newer schema than this build reads, a missing
     /// field, or a record whose parent does not come before it.
     pub fn from_json(text: &str) -> Result<Report> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| Error::format(format!("report is not JSON: {e}")))?;
-        let version = value
-            .get("schema_version")
-            .and_then(serde_json::Value::as_u64)
-            .ok_or_else(|| Error::format("report has no integer schema_version"))?;
+        /// The version alone (the rest of the document is skipped, not built).
+        #[derive(serde::Deserialize)]
+        struct Version {
+            #[serde(default)]
+            schema_version: Option<serde_json::Value>,
+        }
+        let version = match serde_json::from_str::<Version>(text) {
+            Err(e) if e.is_syntax() || e.is_eof() => {
+                return Err(Error::format(format!("report is not JSON: {e}")))
+            }
+            Err(_) => None,
+            Ok(v) => v
+                .schema_version
+                .as_ref()
+                .and_then(serde_json::Value::as_u64),
+        }
+        .ok_or_else(|| Error::format("report has no integer schema_version"))?;
         if version > SCHEMA_VERSION as u64 {
             return Err(Error::format(format!(
                 "report schema_version {version} is newer than this ndprof ({}) reads (up to {SCHEMA_VERSION}); upgrade ndprof",
                 env!("CARGO_PKG_VERSION")
             )));
         }
+        let shape = |e: serde_json::Error| {
+            Error::format(format!("report does not match schema {version}: {e}"))
+        };
         let report = if version < 3 {
-            legacy::from_v2(value)?
+            legacy::from_v2(serde_json::from_str(text).map_err(shape)?)?
         } else {
-            serde_json::from_value(value).map_err(|e| {
-                Error::format(format!("report does not match schema {version}: {e}"))
-            })?
+            serde_json::from_str::<Report>(text).map_err(shape)?
         };
         report.check()?;
         Ok(report)
@@ -145,7 +155,7 @@ impl Report {
     /// (or, for contributors, any) record.
     ///
     /// # Errors
-    /// [`Format`](crate::ErrorKind::Format) naming the first bad index.
+    /// [`Format`](crate::error::ErrorKind::Format) naming the first bad index.
     pub fn check(&self) -> Result<()> {
         let n = self.records.len();
         for (i, r) in self.records.iter().enumerate() {
@@ -168,7 +178,7 @@ impl Report {
     /// Reads `report.json` from `path`.
     ///
     /// # Errors
-    /// [`Io`](crate::ErrorKind::Io) or [`Format`](crate::ErrorKind::Format), naming the path.
+    /// [`Io`](crate::error::ErrorKind::Io) or [`Format`](crate::error::ErrorKind::Format), naming the path.
     pub fn load(path: impl AsRef<Path>) -> Result<Report> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;

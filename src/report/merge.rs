@@ -32,7 +32,7 @@ impl Report {
     /// ```
     ///
     /// # Errors
-    /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for no reports.
+    /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for no reports.
     pub fn merge(reports: &[Report]) -> Result<Report> {
         let Some(first) = reports.first() else {
             return Err(Error::invalid("merge needs at least one report"));

@@ -39,7 +39,7 @@ impl Profile {
     /// A flamegraph of `metric` (a valid "no data" SVG when nothing was counted).
     ///
     /// # Errors
-    /// [`Format`](crate::ErrorKind::Format) if rendering fails.
+    /// [`Format`](crate::error::ErrorKind::Format) if rendering fails.
     pub fn flamegraph_svg(&self, metric: Metric) -> Result<String> {
         self.report().flamegraph_svg(metric)
     }
@@ -47,7 +47,7 @@ impl Profile {
     /// Writes folded stacks to `path` atomically.
     ///
     /// # Errors
-    /// [`Io`](crate::ErrorKind::Io) naming the path.
+    /// [`Io`](crate::error::ErrorKind::Io) naming the path.
     pub fn write_folded(&self, path: impl AsRef<Path>, metric: Metric) -> Result<()> {
         export_file(&self.report(), Format::Folded, metric, path.as_ref())
     }
@@ -55,7 +55,7 @@ impl Profile {
     /// Writes `report.json` (with advice) to `path` atomically.
     ///
     /// # Errors
-    /// [`Io`](crate::ErrorKind::Io) naming the path.
+    /// [`Io`](crate::error::ErrorKind::Io) naming the path.
     pub fn write_json(&self, path: impl AsRef<Path>) -> Result<()> {
         export_file(
             &self.report_with_advice(),
@@ -68,7 +68,7 @@ impl Profile {
     /// Writes a flamegraph of `metric` to `path` atomically.
     ///
     /// # Errors
-    /// As [`flamegraph_svg`](Self::flamegraph_svg), and [`Io`](crate::ErrorKind::Io).
+    /// As [`flamegraph_svg`](Self::flamegraph_svg), and [`Io`](crate::error::ErrorKind::Io).
     pub fn write_svg(&self, path: impl AsRef<Path>, metric: Metric) -> Result<()> {
         export_file(&self.report(), Format::Svg, metric, path.as_ref())
     }
@@ -76,7 +76,7 @@ impl Profile {
     /// Writes `ops.pb` (pprof protobuf of the records) to `path` atomically.
     ///
     /// # Errors
-    /// [`Io`](crate::ErrorKind::Io) naming the path.
+    /// [`Io`](crate::error::ErrorKind::Io) naming the path.
     pub fn write_ops_pb(&self, path: impl AsRef<Path>) -> Result<()> {
         export_file(&self.report(), Format::Pprof, Metric::Time, path.as_ref())
     }
@@ -84,7 +84,7 @@ impl Profile {
     /// Writes the table to `path` atomically.
     ///
     /// # Errors
-    /// [`Io`](crate::ErrorKind::Io) naming the path.
+    /// [`Io`](crate::error::ErrorKind::Io) naming the path.
     pub fn write_table(&self, path: impl AsRef<Path>) -> Result<()> {
         write_text(path.as_ref(), &self.table())
     }
@@ -97,7 +97,7 @@ impl Profile {
     /// can be rebuilt from `report.json` (`ndprof export`).
     ///
     /// # Errors
-    /// [`Io`](crate::ErrorKind::Io) naming the path that failed (for example a `dir`
+    /// [`Io`](crate::error::ErrorKind::Io) naming the path that failed (for example a `dir`
     /// whose parent is a regular file).
     pub fn write_all(&self, dir: impl AsRef<Path>) -> Result<()> {
         let dir = dir.as_ref();
@@ -140,8 +140,12 @@ impl Report {
     /// A flamegraph of `metric` (a valid "no data" SVG when nothing was counted).
     ///
     /// # Errors
-    /// [`Format`](crate::ErrorKind::Format) if rendering fails.
+    /// [`Format`](crate::error::ErrorKind::Format) if rendering fails.
     pub fn flamegraph_svg(&self, metric: Metric) -> Result<String> {
-        svg::flamegraph(&self.folded(metric), svg::title(metric), metric.unit())
+        svg::flamegraph(
+            &super::folded::folded_for_svg(self, metric),
+            svg::title(metric),
+            metric.unit(),
+        )
     }
 }

@@ -78,10 +78,10 @@ fn value_type(strings: &mut Strings, ty: &str, unit: &str) -> Msg {
 /// Writes the report as an encoded pprof `Profile` message.
 ///
 /// # Errors
-/// [`Io`](crate::ErrorKind::Io) from `w`.
+/// [`Io`](crate::error::ErrorKind::Io) from `w`.
 pub fn write_pprof(report: &Report, w: &mut dyn Write) -> Result<()> {
     w.write_all(&encode(report))
-        .map_err(|e| Error::new(crate::ErrorKind::Io, format!("writing pprof: {e}")))
+        .map_err(|e| Error::new(crate::error::ErrorKind::Io, format!("writing pprof: {e}")))
 }
 
 /// The report as an encoded pprof `Profile` message.

@@ -2,7 +2,7 @@
 //! differential flamegraphs of two folded inputs. A graph with no data is a
 //! small valid SVG that says so (inferno itself refuses empty input).
 
-use super::folded::{folded, Metric};
+use super::folded::{folded_for_svg, Metric};
 use super::model::Report;
 use crate::error::{Error, Result};
 use inferno::flamegraph::{self, Options};
@@ -21,11 +21,19 @@ pub fn title(metric: Metric) -> &'static str {
 /// nothing was counted).
 ///
 /// # Errors
-/// [`Format`](crate::ErrorKind::Format) if inferno fails, [`Io`](crate::ErrorKind::Io) from `w`.
+/// [`Format`](crate::error::ErrorKind::Format) if inferno fails, [`Io`](crate::error::ErrorKind::Io) from `w`.
 pub fn write_flamegraph(report: &Report, metric: Metric, w: &mut dyn Write) -> Result<()> {
-    let svg = flamegraph(&folded(report, metric), title(metric), metric.unit())?;
-    w.write_all(svg.as_bytes())
-        .map_err(|e| Error::new(crate::ErrorKind::Io, format!("writing flamegraph: {e}")))
+    let svg = flamegraph(
+        &folded_for_svg(report, metric),
+        title(metric),
+        metric.unit(),
+    )?;
+    w.write_all(svg.as_bytes()).map_err(|e| {
+        Error::new(
+            crate::error::ErrorKind::Io,
+            format!("writing flamegraph: {e}"),
+        )
+    })
 }
 
 fn escape_xml(s: &str) -> String {
@@ -52,7 +60,7 @@ pub fn empty_svg(title: &str, message: &str) -> String {
 /// counting `count_name` (`ns`, `bytes`, `allocations`, `samples`).
 ///
 /// # Errors
-/// [`Format`](crate::ErrorKind::Format) if inferno rejects the input.
+/// [`Format`](crate::error::ErrorKind::Format) if inferno rejects the input.
 pub fn flamegraph(folded: &str, title: &str, count_name: &str) -> Result<String> {
     if folded.lines().all(|l| l.trim().is_empty()) {
         return Ok(empty_svg(

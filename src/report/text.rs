@@ -15,15 +15,25 @@ const SHOWN_FRAMES: usize = 8;
 /// (`a;b;...(996 frames)...;x;y;z`) so a row stays readable and a deep
 /// profile's table does not grow with the square of its depth.
 pub fn display_path(records: &[Record], i: usize) -> String {
-    let mut chain = Vec::new();
-    let mut at = Some(i);
-    while let Some(j) = at.filter(|&j| j < records.len()) {
-        chain.push(j);
-        at = records[j].parent.filter(|&p| p < j);
+    display_path_with(
+        i,
+        |j| records.get(j)?.parent.filter(|&p| p < j),
+        |j| records[j].frame(),
+    )
+}
+
+/// [`display_path`] over any tree: `parent(j)` (smaller than `j`) and `frame(j)`.
+pub fn display_path_with(
+    i: usize,
+    parent: impl Fn(usize) -> Option<usize>,
+    frame: impl Fn(usize) -> String,
+) -> String {
+    let mut chain = vec![i];
+    while let Some(p) = chain.last().and_then(|&j| parent(j)) {
+        chain.push(p);
     }
     chain.reverse();
-    let frames =
-        |ids: &[usize]| -> Vec<String> { ids.iter().map(|&j| records[j].frame()).collect() };
+    let frames = |ids: &[usize]| -> Vec<String> { ids.iter().map(|&j| frame(j)).collect() };
     if chain.len() <= SHOWN_FRAMES {
         return frames(&chain).join(";");
     }
@@ -37,7 +47,10 @@ pub fn display_path(records: &[Record], i: usize) -> String {
 }
 
 fn io(e: std::io::Error) -> Error {
-    Error::new(crate::ErrorKind::Io, format!("writing text report: {e}"))
+    Error::new(
+        crate::error::ErrorKind::Io,
+        format!("writing text report: {e}"),
+    )
 }
 
 /// Writes the table. Columns: calls, total and self time (ms), time per
@@ -45,7 +58,7 @@ fn io(e: std::io::Error) -> Error {
 /// time, ops only), bytes allocated, allocations, and the path.
 ///
 /// # Errors
-/// [`Io`](crate::ErrorKind::Io) from `w`.
+/// [`Io`](crate::error::ErrorKind::Io) from `w`.
 pub fn write_table(report: &Report, w: &mut dyn Write) -> Result<()> {
     let mut rows: Vec<usize> = (0..report.records.len()).collect();
     rows.sort_by(|&a, &b| {
@@ -112,7 +125,7 @@ pub fn dropped_warning(n: u64) -> String {
 /// Writes the heap summary and every piece of advice, one `advice[RULE]: ` line each.
 ///
 /// # Errors
-/// [`Io`](crate::ErrorKind::Io) from `w`.
+/// [`Io`](crate::error::ErrorKind::Io) from `w`.
 pub fn write_summary(report: &Report, w: &mut dyn Write) -> Result<()> {
     let h = &report.heap;
     let mut out = String::new();
@@ -149,7 +162,7 @@ pub fn write_summary(report: &Report, w: &mut dyn Write) -> Result<()> {
 /// Writes the table, a blank line and the summary (`ops.txt`).
 ///
 /// # Errors
-/// [`Io`](crate::ErrorKind::Io) from `w`.
+/// [`Io`](crate::error::ErrorKind::Io) from `w`.
 pub fn write_text(report: &Report, w: &mut dyn Write) -> Result<()> {
     write_table(report, w)?;
     writeln!(w).map_err(io)?;

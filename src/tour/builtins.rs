@@ -3,15 +3,18 @@
 //! against `mean`. The scalar-get `dot` is too slow to run in full: it runs
 //! on the first few rows and is extrapolated to all rows.
 
-use super::{disagree, session, CaseRun, Extrapolation, Group, Setup};
+use super::case::{disagree, session, CaseRun, Extrapolation, Group, Setup};
+use crate::array::Array;
+use crate::dtype::DType;
+use crate::error::Result;
+use crate::profile;
 use crate::profiler::scope;
-use crate::{profile, Array, DType, Result};
 
 /// Runs the case (full: 1000x500 @ 500x1000 and mean of 1e7; quick:
 /// 200x100 @ 100x200 and mean of 1e6).
 ///
 /// # Errors
-/// Runtime errors; [`Session`](crate::ErrorKind::Session) if a session is running.
+/// Runtime errors; [`Session`](crate::error::ErrorKind::Session) if a session is running.
 pub fn run(setup: Setup) -> Result<CaseRun> {
     let size = setup.size;
     let (m, k, n) = size.pick((200, 100, 200), (1000, 500, 1000));

@@ -3,10 +3,13 @@
 //! periodic lattice (integer positions, int32 vs int64) and the heat
 //! diffusion of [`simulation`](super::simulation) (float32 vs float64).
 
+use super::case::{builder, disagree, start, CaseRun, Group, Setup};
 use super::simulation::{Heat, Variant};
-use super::{builder, start, CaseRun, Group, Setup};
+use crate::array::Array;
+use crate::dtype::DType;
 use crate::dtype::Kind;
-use crate::{profile, Array, DType, Error, Result};
+use crate::error::{Error, Result};
+use crate::profile;
 
 /// Lattice sites: positions need 20 bits, so int32 holds them and int16 does not.
 pub const SITES: i64 = 1_000_000;
@@ -17,7 +20,7 @@ pub const SITES: i64 = 1_000_000;
 /// positions.
 ///
 /// # Errors
-/// [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) for a dtype that is not
+/// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) for a dtype that is not
 /// a signed integer; runtime errors.
 pub fn particles(n: usize, steps: usize, dtype: DType) -> Result<i64> {
     if dtype.kind() != Kind::Signed || dtype.size() < 4 {
@@ -51,7 +54,7 @@ fn wrap(x: &Array) -> Result<Array> {
 /// particles x 5 steps, heat 96 x 96 x 20 steps).
 ///
 /// # Errors
-/// Runtime errors; [`Session`](crate::ErrorKind::Session) if a session is running.
+/// Runtime errors; [`Session`](crate::error::ErrorKind::Session) if a session is running.
 pub fn run(setup: Setup) -> Result<CaseRun> {
     let size = setup.size;
     let n = size.pick(200_000, 2_000_000);
@@ -67,7 +70,7 @@ pub fn run(setup: Setup) -> Result<CaseRun> {
         }
     }
     if sums[0] != sums[1] {
-        return Err(super::disagree("dtypes", "particles int32 vs int64"));
+        return Err(disagree("dtypes", "particles int32 vs int64"));
     }
     let mut heats = Vec::new();
     for dtype in [DType::Float32, DType::Float64] {
@@ -81,7 +84,7 @@ pub fn run(setup: Setup) -> Result<CaseRun> {
         }
     }
     if (heats[0] - heats[1]).abs() > 1e-3 * heats[1].abs().max(1.0) {
-        return Err(super::disagree("dtypes", "heat float32 vs float64"));
+        return Err(disagree("dtypes", "heat float32 vs float64"));
     }
     let heat = Heat::for_size(size, DType::Float64);
     Ok(CaseRun {

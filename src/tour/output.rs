@@ -1,15 +1,16 @@
 //! Running the cases and writing what the tour produces.
 
+use super::case::{CaseRun, Extrapolation, Profiling, Setup, Size};
+use super::fit::Fit;
 use super::{builtins, dtypes, preallocate, simulation, vectorize};
-use super::{CaseRun, Extrapolation, Fit, Profiling, Setup, Size};
 use crate::alloc::human_bytes;
+use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::profiler::{Children, Record};
 use crate::report::compare::{differential_svg, Comparison};
 use crate::report::html::Page;
 use crate::report::Report;
 use crate::report::{svg, write_text, Advice, Metric};
-use crate::DType;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -130,8 +131,8 @@ pub const CASE_NAMES: [&str; 5] = [
 /// `progress(step, total, what)` before each step.
 ///
 /// # Errors
-/// Runtime errors of a case; [`Session`](crate::ErrorKind::Session) if a
-/// session is already running; [`Io`](crate::ErrorKind::Io) naming the path
+/// Runtime errors of a case; [`Session`](crate::error::ErrorKind::Session) if a
+/// session is already running; [`Io`](crate::error::ErrorKind::Io) naming the path
 /// that could not be written.
 pub fn run(cfg: &TourConfig, progress: &mut dyn FnMut(usize, usize, &str)) -> Result<TourResult> {
     run_selected(cfg, &CASE_NAMES, progress)
@@ -142,7 +143,7 @@ pub fn run(cfg: &TourConfig, progress: &mut dyn FnMut(usize, usize, &str)) -> Re
 /// comparisons are written when their cases ran.
 ///
 /// # Errors
-/// As [`run`]; [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for an unknown name.
+/// As [`run`]; [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for an unknown name.
 pub fn run_selected(
     cfg: &TourConfig,
     names: &[&str],

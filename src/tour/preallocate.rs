@@ -3,15 +3,18 @@
 //! reduced sizes and extrapolated), amortized `push`, `zeros` then fill,
 //! and `arange`.
 
-use super::{disagree, session, CaseRun, Extrapolation, Group, Setup};
+use super::case::{disagree, session, CaseRun, Extrapolation, Group, Setup};
+use crate::array::Array;
+use crate::dtype::DType;
+use crate::error::Result;
+use crate::profile;
 use crate::profiler::scope;
-use crate::{profile, Array, DType, Result};
 
 /// Runs the case (full: n = 1e6, copying append at 25k/50k/100k; quick:
 /// n = 1e5, copying append at 2.5k/5k/10k).
 ///
 /// # Errors
-/// Runtime errors; [`Session`](crate::ErrorKind::Session) if a session is running.
+/// Runtime errors; [`Session`](crate::error::ErrorKind::Session) if a session is running.
 pub fn run(setup: Setup) -> Result<CaseRun> {
     let size = setup.size;
     let n = size.pick(100_000, 1_000_000);

@@ -9,9 +9,12 @@
 //!   allocated once;
 //! - `typed kernel`: one pass over typed ndarray views (the compiled path).
 
-use super::{disagree, session, CaseRun, Group, Setup, Size};
+use super::case::{disagree, session, CaseRun, Group, Setup, Size};
+use crate::array::{Array, Slice};
+use crate::dtype::DType;
+use crate::error::{Error, Result};
 use crate::ops::BinaryOp;
-use crate::{profile, Array, DType, Error, Result, Slice};
+use crate::profile;
 
 /// How the stencil is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,7 +70,7 @@ impl Heat {
     /// after the last step.
     ///
     /// # Errors
-    /// [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) for a dtype that is
+    /// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) for a dtype that is
     /// not float32 or float64; runtime errors.
     pub fn run(&self, variant: Variant) -> Result<f64> {
         if !self.dtype.is_float() {
@@ -180,7 +183,7 @@ fn preallocated_step(u: &mut Array, s: &mut Scratch) -> Result<()> {
 fn typed_step(u: &mut Array, next: &mut Array) -> Result<()> {
     fn kernel<T>(u: &Array, next: &mut Array) -> Result<()>
     where
-        T: crate::Element + num_like::Float,
+        T: crate::dtype::Element + num_like::Float,
     {
         let a = T::from_f64(ALPHA);
         let four = T::from_f64(4.0);
@@ -237,7 +240,7 @@ mod num_like {
 /// own top-level scope, checking that they agree.
 ///
 /// # Errors
-/// As [`Heat::run`]; [`Session`](crate::ErrorKind::Session) if a session is running.
+/// As [`Heat::run`]; [`Session`](crate::error::ErrorKind::Session) if a session is running.
 pub fn run(setup: Setup, dtype: DType) -> Result<CaseRun> {
     let size = setup.size;
     let heat = Heat::for_size(size, dtype);

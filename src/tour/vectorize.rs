@@ -3,14 +3,17 @@
 //! (the compiled "Numba" path), the vectorized op on one thread, and the
 //! vectorized op on rayon's whole pool.
 
-use super::{disagree, session, CaseRun, Group, Setup};
+use super::case::{disagree, session, CaseRun, Group, Setup};
+use crate::array::Array;
+use crate::dtype::DType;
+use crate::error::Result;
 use crate::ops::parallel::serial;
-use crate::{profile, Array, DType, Result};
+use crate::profile;
 
 /// Runs the case at `setup.size` (full: 1e6 elements, quick: 1e5).
 ///
 /// # Errors
-/// Runtime errors; [`Session`](crate::ErrorKind::Session) if a session is running.
+/// Runtime errors; [`Session`](crate::error::ErrorKind::Session) if a session is running.
 pub fn run(setup: Setup) -> Result<CaseRun> {
     let size = setup.size;
     let n = size.pick(100_000, 1_000_000);

@@ -291,7 +291,7 @@ impl Metrics {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::trace::metrics::*;
 
     #[test]
     fn merge_rules_and_identity() {

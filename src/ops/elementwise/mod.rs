@@ -93,7 +93,7 @@ impl Array {
     /// `op(self)` as a new array.
     ///
     /// # Errors
-    /// [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) for `-` on bool; allocation failure.
+    /// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) for `-` on bool; allocation failure.
     pub fn unary(&self, op: UnaryOp) -> Result<Array> {
         let dt = op.result_dtype(self.dtype())?;
         let mut g = op_guard(op.name(), dt, self.len(), self.len(), dt);
@@ -119,7 +119,7 @@ impl Array {
     /// `self = op(self)` in place.
     ///
     /// # Errors
-    /// [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) when the result's dtype differs from the
+    /// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) when the result's dtype differs from the
     /// array's (e.g. `sqrt` of an integer array).
     pub fn unary_inplace(&mut self, op: UnaryOp) -> Result<()> {
         let dt = op.result_dtype(self.dtype())?;
@@ -154,9 +154,9 @@ impl Array {
     /// `self op other` with NumPy broadcasting and promotion, as a new array.
     ///
     /// # Errors
-    /// [`ShapeMismatch`](crate::ErrorKind::ShapeMismatch) if the shapes do not broadcast;
-    /// [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) for bool subtraction;
-    /// [`InvalidArgument`](crate::ErrorKind::InvalidArgument) for negative integer powers.
+    /// [`ShapeMismatch`](crate::error::ErrorKind::ShapeMismatch) if the shapes do not broadcast;
+    /// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) for bool subtraction;
+    /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for negative integer powers.
     pub fn binary(&self, op: BinaryOp, other: &Array) -> Result<Array> {
         let shape = broadcast_shapes(self.shape(), other.shape())?;
         let dt = self.binary_dtype(op, other)?;
@@ -193,7 +193,7 @@ impl Array {
     /// may take `+= int64`, an integer array may not take `+= float`).
     ///
     /// # Errors
-    /// As [`binary`](Self::binary); [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) when the
+    /// As [`binary`](Self::binary); [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) when the
     /// result cannot be stored back.
     pub fn binary_inplace(&mut self, op: BinaryOp, other: &Array) -> Result<()> {
         self.check_broadcast_into(other.shape())?;
@@ -258,7 +258,7 @@ impl Array {
     /// scalar with an integer array gives float64.
     ///
     /// # Errors
-    /// As [`binary`](Self::binary); [`CastOverflow`](crate::ErrorKind::CastOverflow) if an integer
+    /// As [`binary`](Self::binary); [`CastOverflow`](crate::error::ErrorKind::CastOverflow) if an integer
     /// scalar does not fit the array's integer dtype.
     pub fn binary_scalar(&self, op: BinaryOp, s: impl Into<Scalar>) -> Result<Array> {
         let s = s.into();
@@ -274,8 +274,8 @@ impl Array {
     /// and this array's shape (NumPy's `np.multiply(a, 2.0, out=c)`).
     ///
     /// # Errors
-    /// As [`Array::binary_scalar`]; [`DTypeMismatch`](crate::ErrorKind::DTypeMismatch) or
-    /// [`ShapeMismatch`](crate::ErrorKind::ShapeMismatch) for a wrong `out`.
+    /// As [`Array::binary_scalar`]; [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) or
+    /// [`ShapeMismatch`](crate::error::ErrorKind::ShapeMismatch) for a wrong `out`.
     pub fn binary_scalar_into(
         &self,
         op: BinaryOp,
@@ -341,7 +341,7 @@ impl Array {
     /// `self op other` elementwise as a bool array, with broadcasting.
     ///
     /// # Errors
-    /// [`ShapeMismatch`](crate::ErrorKind::ShapeMismatch) if the shapes do not broadcast.
+    /// [`ShapeMismatch`](crate::error::ErrorKind::ShapeMismatch) if the shapes do not broadcast.
     pub fn compare(&self, op: CompareOp, other: &Array) -> Result<Array> {
         let shape = broadcast_shapes(self.shape(), other.shape())?;
         let dt = DType::promote(self.dtype(), other.dtype());

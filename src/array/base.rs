@@ -1,0 +1,190 @@
+//! The [`Array`] struct, its constructors from buffers and its accessors.
+
+use crate::alloc::{default_allocator, BufferAllocator};
+use crate::buffer::Buffer;
+use crate::dtype::{with_dtype, DType, Element};
+use crate::error::{shape_str, Error, Result};
+use std::fmt;
+use std::sync::Arc;
+
+/// An n-dimensional array of any [`DType`].
+///
+/// ```
+/// # fn main() -> ndprof::Result<()> {
+/// use ndprof::{Array, DType};
+/// let a = Array::arange(0.0, 6.0, 1.0, DType::Float64)?.reshape(&[2, 3])?;
+/// let b = a.square()?;
+/// assert_eq!(b.to_vec::<f64>()?, vec![0.0, 1.0, 4.0, 9.0, 16.0, 25.0]);
+/// assert_eq!(a.sum()?.item()?.to::<f64>(), 15.0);
+/// assert_eq!(a.t().shape(), &[3, 2]);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Array {
+    pub(crate) buf: Arc<Buffer>,
+    pub(crate) shape: Vec<usize>,
+    /// Strides in elements; may be negative after a reversing slice.
+    pub(crate) strides: Vec<isize>,
+    /// Element index of the logical first element inside the buffer.
+    pub(crate) offset: usize,
+}
+
+/// C-order (row-major) strides in elements for `shape`.
+pub(crate) fn c_strides(shape: &[usize]) -> Vec<isize> {
+    let mut strides = vec![0isize; shape.len()];
+    let mut acc = 1isize;
+    for (s, &d) in strides.iter_mut().zip(shape).rev() {
+        *s = acc;
+        acc = acc.saturating_mul(d.max(1) as isize);
+    }
+    strides
+}
+
+pub(crate) fn checked_size(shape: &[usize]) -> Result<usize> {
+    shape
+        .iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .ok_or_else(|| {
+            Error::new(
+                crate::error::ErrorKind::AllocationFailed,
+                format!("array of shape {} is too large", shape_str(shape)),
+            )
+        })
+}
+
+impl Array {
+    /// Wraps a whole buffer as a C-order array of `shape`.
+    pub(crate) fn from_buffer(buf: Buffer, shape: Vec<usize>) -> Array {
+        debug_assert_eq!(buf.len(), shape.iter().product::<usize>());
+        Array {
+            strides: c_strides(&shape),
+            buf: Arc::new(buf),
+            shape,
+            offset: 0,
+        }
+    }
+
+    /// A C-order array whose elements the caller writes before it is seen.
+    pub(crate) fn for_overwrite(
+        dtype: DType,
+        shape: &[usize],
+        alloc: Arc<dyn BufferAllocator>,
+    ) -> Result<Array> {
+        let n = checked_size(shape)?;
+        Ok(Self::from_buffer(
+            Buffer::for_overwrite(dtype, n, alloc)?,
+            shape.to_vec(),
+        ))
+    }
+
+    /// The element dtype.
+    pub fn dtype(&self) -> DType {
+        self.buf.dtype()
+    }
+    /// The length of each axis.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+    /// The strides of each axis, in elements (negative after a reversing slice).
+    pub fn strides(&self) -> &[isize] {
+        &self.strides
+    }
+    /// The number of axes (0 for a 0-d array).
+    pub fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+    /// The number of elements.
+    pub fn len(&self) -> usize {
+        self.shape.iter().product()
+    }
+    /// Whether the array has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Bytes of the elements (`len * itemsize`), as NumPy's `nbytes`.
+    pub fn nbytes(&self) -> usize {
+        self.len() * self.dtype().size()
+    }
+    /// The allocator that owns this array's buffer.
+    pub fn allocator(&self) -> Arc<dyn BufferAllocator> {
+        self.buf.allocator().clone()
+    }
+    /// The buffer's capacity in elements (more than `len` after `push` or `reserve`).
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+    /// Whether another array shares this one's buffer.
+    pub fn shares_buffer(&self) -> bool {
+        Arc::strong_count(&self.buf) > 1
+    }
+    /// Whether the elements lie in C order with no gaps.
+    pub fn is_c_contiguous(&self) -> bool {
+        let mut expect = 1isize;
+        for (&d, &s) in self.shape.iter().zip(&self.strides).rev() {
+            if d != 1 && s != expect {
+                return false;
+            }
+            expect *= d as isize;
+        }
+        true
+    }
+
+    /// The contiguous elements, if the array is C-contiguous.
+    pub(crate) fn contiguous_slice<T: Element>(&self) -> Option<&[T]> {
+        if !self.is_c_contiguous() {
+            return None;
+        }
+        let all = self.buf.as_slice::<T>();
+        all.get(self.offset..self.offset + self.len())
+    }
+
+    /// Ensures this array is the only owner of its buffer, copying (in C
+    /// order, with the same allocator) if it is shared.
+    pub(crate) fn make_unique(&mut self) -> Result<()> {
+        if Arc::get_mut(&mut self.buf).is_none() {
+            *self = self.to_contiguous_in(self.allocator())?;
+        }
+        Ok(())
+    }
+}
+
+/// The allocator for a new array: `alloc` or the default.
+pub(crate) fn pick(alloc: Option<Arc<dyn BufferAllocator>>) -> Arc<dyn BufferAllocator> {
+    alloc.unwrap_or_else(default_allocator)
+}
+
+impl fmt::Debug for Array {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Array(shape={}, dtype={}, allocator={})",
+            shape_str(&self.shape),
+            self.dtype(),
+            self.buf.allocator().name()
+        )
+    }
+}
+
+impl fmt::Display for Array {
+    /// Prints like NumPy's `repr` for small arrays: nested brackets, then the dtype.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        with_dtype!(self.dtype(), T => {
+            let v = self.nd_view::<T>();
+            if self.len() > 1000 {
+                write!(f, "array(shape={}, dtype={})", shape_str(&self.shape), self.dtype())
+            } else {
+                write!(f, "array({v}, dtype={})", self.dtype())
+            }
+        })
+    }
+}
+
+impl PartialEq for Array {
+    /// Same shape, same dtype, equal elements (NaN != NaN, as in NumPy).
+    fn eq(&self, other: &Array) -> bool {
+        self.shape == other.shape
+            && self.dtype() == other.dtype()
+            && with_dtype!(self.dtype(), T => self.nd_view::<T>() == other.nd_view::<T>())
+    }
+}

@@ -86,22 +86,55 @@
 //! # }
 //! ```
 //!
+//! ## The data model
+//!
+//! A profile is a tree of [`Record`]s: each names its parent by index
+//! (parents come first), its scope or op (ops carry a
+//! [`trace::OpClass`]: elementwise, reduction, scalar read/write, growth,
+//! creation, cast, copy, linalg), its times, and its counters, the
+//! [`trace::Metrics`] it derefs to (`record.calls`, `record.bytes_allocated`).
+//! `Metrics` is defined once, in one macro invocation: the per-thread slot
+//! layout, each field's merge rule (sum, max, min), the serialized form and
+//! the JSON Schema all come from it. The call tree belongs to its session
+//! (up to [`trace::MAX_NODES`] paths; events past that are counted in
+//! [`Profile::dropped_events`] and reported, never lost silently).
+//!
+//! ```
+//! use ndprof::{profile, Array, DType, Session};
+//! # fn main() -> ndprof::Result<()> {
+//! # let _lock = ndprof::testing::lock();
+//! let session = Session::builder().cpu_hz(0).start()?;
+//! profile!("step", { Array::ones(&[8], DType::Int32)?.sum()? });
+//! let p = session.finish()?;
+//! let sum = p.record(&["step", "sum[int32]"]).expect("recorded");
+//! assert_eq!(sum.class, Some(ndprof::trace::OpClass::Reduction));
+//! assert_eq!((sum.calls, sum.elements), (1, 8));
+//! assert_eq!(sum.parent.map(|i| p.path(i)), Some(vec!["step".to_string()]));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Advice
 //!
-//! `profile.report().advice` (and `report.json`, and `ndprof report`) holds
-//! what deterministic rules found, each with its evidence and estimated
-//! saving, printed as `advice[RULE]: path: message (evidence; saving)`:
-//! `scalar-loop`, `manual-reduction`, `append-growth`, `dtype-downsize`
-//! (integer values that fit a smaller dtype; needs
-//! [`SessionBuilder::value_ranges`]) and `temporaries`. See
-//! [`report::advice`].
+//! Advice is one explicit pass over a report ([`report::advise`]), run
+//! where output is produced: `write_all` (its `report.json` and `ops.txt`
+//! hold it), [`Profile::report_with_advice`], and `ndprof report` / `merge`.
+//! Deterministic rules, each with its evidence and estimated saving, printed
+//! as `advice[RULE]: path: message (evidence; saving)`: `scalar-loop`,
+//! `manual-reduction`, `append-growth`, `dtype-downsize` (integer values
+//! that fit a smaller dtype; needs [`SessionBuilder::value_ranges`]) and
+//! `temporaries`. See [`report::advice`].
 //!
 //! ## Reports from files
 //!
-//! [`report::Report`] loads `report.json`; [`report::compare::Comparison`]
-//! sets two side by side (with a differential flamegraph), `Report::merge`
-//! sums the reports of many processes, and the `ndprof` command does each
-//! from the shell (`ndprof compare a.json b.json`, `ndprof merge ...`).
+//! [`report::Report`] is plain data: it loads `report.json` (schema 3, and
+//! the older 1 and 2); [`report::compare::Comparison`] sets two side by side
+//! (with a differential flamegraph), `Report::merge` sums the reports of many
+//! processes, and every output format writes from a report into
+//! `impl Write` ([`report::export`]), so anything `write_all` wrote but the
+//! CPU samples can be rebuilt from a saved report. The `ndprof` command does
+//! each from the shell (`ndprof compare a.json b.json`, `ndprof merge ...`,
+//! `ndprof export r.json --format pprof -o ops.pb`).
 //!
 //! ## The tour
 //!
@@ -117,6 +150,8 @@
 //! [`ops::parallel::PAR_THRESHOLD`] elements; reductions combine fixed blocks
 //! in a fixed order, so results do not depend on the thread count.
 //! [`ops::parallel::serial`] keeps them on the calling thread.
+
+#![warn(missing_docs)]
 
 pub mod alloc;
 pub mod array;

@@ -22,8 +22,11 @@ use std::ops::{Range, RangeFrom, RangeFull, RangeTo};
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Slice {
+    /// First index (negative counts from the end; `None`: the start).
     pub start: Option<isize>,
+    /// End, exclusive (negative counts from the end; `None`: the end).
     pub stop: Option<isize>,
+    /// Step (negative walks backwards; never 0).
     pub step: isize,
 }
 

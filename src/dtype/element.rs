@@ -123,10 +123,15 @@ pub trait Element:
 
 /// The float element types, with the transcendental functions.
 pub trait Float: Element + std::ops::Div<Output = Self> {
+    /// Square root.
     fn sqrt(self) -> Self;
+    /// e raised to the value.
     fn exp(self) -> Self;
+    /// Natural logarithm.
     fn ln(self) -> Self;
+    /// Sine (radians).
     fn sin(self) -> Self;
+    /// Cosine (radians).
     fn cos(self) -> Self;
     /// Converts from f64 (rounding).
     fn from_f64(v: f64) -> Self;

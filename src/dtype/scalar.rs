@@ -14,15 +14,26 @@
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
 pub enum Scalar {
+    /// A `bool`.
     Bool(bool),
+    /// An `i8`.
     I8(i8),
+    /// An `i16`.
     I16(i16),
+    /// An `i32`.
     I32(i32),
+    /// An `i64`.
     I64(i64),
+    /// A `u8`.
     U8(u8),
+    /// A `u16`.
     U16(u16),
+    /// A `u32`.
     U32(u32),
+    /// A `u64`.
     U64(u64),
+    /// An `f32`.
     F32(f32),
+    /// An `f64`.
     F64(f64),
 }

@@ -18,25 +18,40 @@ use std::str::FromStr;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DType {
+    /// NumPy `bool` (1 byte).
     Bool,
+    /// NumPy `int8`.
     Int8,
+    /// NumPy `int16`.
     Int16,
+    /// NumPy `int32`.
     Int32,
+    /// NumPy `int64`.
     Int64,
+    /// NumPy `uint8`.
     UInt8,
+    /// NumPy `uint16`.
     UInt16,
+    /// NumPy `uint32`.
     UInt32,
+    /// NumPy `uint64`.
     UInt64,
+    /// NumPy `float32`.
     Float32,
+    /// NumPy `float64`.
     Float64,
 }
 
 /// The family a dtype belongs to, ordered as NumPy's casting ladder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
+    /// `bool`.
     Bool,
+    /// Unsigned integers.
     Unsigned,
+    /// Signed integers.
     Signed,
+    /// Floating point.
     Float,
 }
 

@@ -177,8 +177,11 @@ impl Aligned {
 /// One quantity in both reports.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pair {
+    /// What the pair measures (`time`, `allocated`, ...).
     pub name: &'static str,
+    /// The value in report A.
     pub a: f64,
+    /// The value in report B.
     pub b: f64,
     /// Bytes, nanoseconds or a plain count (for formatting).
     pub unit: Unit,
@@ -187,8 +190,11 @@ pub struct Pair {
 /// How a [`Pair`] prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
+    /// Nanoseconds, shown as milliseconds.
     Nanos,
+    /// Bytes, shown in binary units.
     Bytes,
+    /// A plain count.
     Count,
 }
 
@@ -223,6 +229,7 @@ pub struct Row {
 pub struct Comparison {
     /// Labels of each run, for headings.
     pub a_label: String,
+    /// Labels of report B, for headings.
     pub b_label: String,
     /// Whole-run totals.
     pub totals: Vec<Pair>,

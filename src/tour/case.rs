@@ -43,7 +43,9 @@ pub fn builder(case: &str, size: Size) -> SessionBuilder {
 /// How a case runs: its size, and under which profiler settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Setup {
+    /// How big the problems are.
     pub size: Size,
+    /// Whether, and how much, the profiler records.
     pub profiling: Profiling,
 }
 
@@ -106,14 +108,18 @@ pub struct CaseRun {
 /// Variants compared against each other.
 #[derive(Clone, Debug)]
 pub struct Group {
+    /// The heading in the summary table.
     pub title: String,
+    /// The variants, slowest first as run.
     pub members: Vec<Member>,
 }
 
 /// One variant: a scope path in one of the case's profiles.
 #[derive(Clone, Debug)]
 pub struct Member {
+    /// Which of the case's profiles holds the variant.
     pub profile: usize,
+    /// The variant's scope path in that profile.
     pub path: Vec<String>,
     /// The name in the summary table.
     pub name: String,
@@ -173,6 +179,7 @@ impl Group {
 /// A variant measured at reduced sizes: its child scopes are the runs.
 #[derive(Clone, Debug)]
 pub struct Extrapolation {
+    /// Which of the case's profiles holds the variant.
     pub profile: usize,
     /// The variant's scope path.
     pub path: Vec<String>,

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 /// Where and how big.
 #[derive(Clone, Debug)]
 pub struct TourConfig {
+    /// Full or quick sizes.
     pub size: Size,
     /// The output directory (`profiles` by default in the CLI).
     pub out: PathBuf,
@@ -26,7 +27,9 @@ pub struct TourConfig {
 /// One line of the summary table.
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
+    /// The comparison the row belongs to.
     pub group: String,
+    /// The variant's name.
     pub variant: String,
     /// Wall time (extrapolated to the full size where `fit` is set).
     pub time_ns: f64,
@@ -34,7 +37,9 @@ pub struct Row {
     pub speedup: f64,
     /// Bytes allocated (buffers and, with `alloc::Tracking`, the rest of the heap).
     pub bytes: u64,
+    /// Allocations made (buffers and heap).
     pub allocations: u64,
+    /// Reallocations (growth).
     pub reallocations: u64,
     /// The fitted law, when the row is extrapolated.
     pub fit: Option<String>,
@@ -43,10 +48,13 @@ pub struct Row {
 /// What the tour measured and wrote.
 #[derive(Clone, Debug, Serialize)]
 pub struct TourResult {
+    /// `full` or `quick`.
     pub size: String,
+    /// One row per variant, grouped.
     pub rows: Vec<Row>,
     /// How each extrapolated variant was fitted.
     pub fits: Vec<String>,
+    /// Notes on how to read the numbers.
     pub notes: Vec<String>,
     /// Every case's advice; paths start with the case (and dtype run).
     pub advice: Vec<Advice>,

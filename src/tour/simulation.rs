@@ -19,9 +19,13 @@ use crate::profile;
 /// How the stencil is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Variant {
+    /// Element by element with scalar `get`/`set`.
     Naive,
+    /// Whole-array ops, allocating temporaries each step.
     Vectorized,
+    /// Whole-array ops into preallocated outputs and in place.
     Preallocated,
+    /// A typed Rust kernel over slices (the "Numba path").
     TypedKernel,
 }
 
@@ -51,8 +55,11 @@ const ALPHA: f64 = 0.2;
 /// The model's size: a `grid` x `grid` plate for `steps` steps.
 #[derive(Clone, Copy, Debug)]
 pub struct Heat {
+    /// Cells per side.
     pub grid: usize,
+    /// Time steps.
     pub steps: usize,
+    /// The element type.
     pub dtype: DType,
 }
 

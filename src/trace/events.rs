@@ -312,7 +312,7 @@ impl Drop for OpGuard {
 
 /// What happened to a buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AllocKind {
+pub(crate) enum AllocKind {
     /// A new block.
     Alloc,
     /// A block given back.

@@ -26,8 +26,8 @@ mod tree;
 pub(crate) use buffers::{buffer_held, buffer_owner};
 pub use class::OpClass;
 pub(crate) use clock::{ns_per_tick, Stamp};
-pub(crate) use events::{alloc_event, scalar_op, ScalarOp};
-pub use events::{enter_dynamic_scope, op, AllocKind, Context, OpGuard, ScopeGuard};
+pub(crate) use events::{alloc_event, scalar_op, AllocKind, ScalarOp};
+pub use events::{enter_dynamic_scope, op, Context, OpGuard, ScopeGuard};
 #[doc(hidden)]
 pub use events::{enter_scope, register_scope};
 pub use heap::FLUSH_BYTES as HEAP_FLUSH_BYTES;

@@ -14,6 +14,7 @@
 
 use super::metrics::{Field, Metrics, LEN};
 use super::tree::{self, NodeId, DROPPED, MAX_NODES};
+use std::cell::Cell;
 use std::sync::atomic::{
     AtomicPtr, AtomicU64,
     Ordering::{Acquire, Relaxed, Release},
@@ -43,12 +44,39 @@ struct Owned(&'static Slot);
 
 impl Drop for Owned {
     fn drop(&mut self) {
+        // Later events of this exiting thread find no table and are dropped:
+        // the table may belong to another thread from now on.
+        let _ = MINE.try_with(|m| m.set(None));
         FREE.lock().unwrap_or_else(|e| e.into_inner()).push(self.0);
     }
 }
 
 thread_local! {
-    static MINE: Owned = Owned(take_slot());
+    /// The hot path's view of this thread's table: const-initialized, no
+    /// destructor, so reading it is one TLS load.
+    static MINE: Cell<Option<&'static Slot>> = const { Cell::new(None) };
+    /// The hold that returns the table when the thread exits.
+    static OWNED: Owned = Owned(take_slot());
+}
+
+/// Runs `f` on this thread's table (claimed on first use); nothing if the
+/// thread is exiting.
+#[inline]
+fn with_slot(f: impl FnOnce(&'static Slot)) {
+    let Ok(mine) = MINE.try_with(Cell::get) else {
+        return;
+    };
+    let slot = match mine {
+        Some(s) => s,
+        None => match OWNED.try_with(|o| o.0) {
+            Ok(s) => {
+                let _ = MINE.try_with(|m| m.set(Some(s)));
+                s
+            }
+            Err(_) => return,
+        },
+    };
+    f(slot)
 }
 
 fn take_slot() -> &'static Slot {
@@ -154,8 +182,7 @@ pub(crate) fn update(epoch: u64, node: NodeId, f: impl FnOnce(&mut Metrics)) {
         tree::note_dropped();
         return;
     }
-    let _ = MINE.try_with(|owned| {
-        let slot = owned.0;
+    with_slot(|slot| {
         if !slot.enter_epoch(epoch) {
             return;
         }
@@ -189,12 +216,7 @@ pub(crate) struct Call {
 /// a call changes (the common path of every scope and op).
 #[inline]
 pub(crate) fn bump_call(epoch: u64, node: NodeId, c: &Call) {
-    if node == DROPPED {
-        tree::note_dropped();
-        return;
-    }
-    let _ = MINE.try_with(|owned| {
-        let slot = owned.0;
+    with_slot(|slot| {
         if slot.epoch.load(Relaxed) != epoch || c.values.is_some() {
             // First event of this session on this thread (the general path
             // resets the table), or a value range to merge.
@@ -212,7 +234,11 @@ pub(crate) fn bump_call(epoch: u64, node: NodeId, c: &Call) {
             });
             return;
         }
-        if let Some(e) = slot.entry(node) {
+        let Some(e) = slot.entry(node) else {
+            tree::note_dropped(); // `DROPPED`, past the tree's last node
+            return;
+        };
+        {
             // Only this thread writes: loads and stores suffice.
             let add = |f: Field, d: u64| {
                 let a = &e[f as usize];

@@ -6,21 +6,32 @@ use crate::error::{Error, ErrorKind, Result};
 /// A one-operand elementwise function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UnaryOp {
+    /// `-x` (NumPy `negative`).
     Neg,
+    /// `|x|` (NumPy `absolute`).
     Abs,
+    /// `x * x`.
     Square,
+    /// Square root.
     Sqrt,
+    /// `e^x`.
     Exp,
+    /// Natural logarithm.
     Log,
+    /// Sine.
     Sin,
+    /// Cosine.
     Cos,
 }
 
 /// A two-operand elementwise function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BinaryOp {
+    /// `a + b`.
     Add,
+    /// `a - b`.
     Sub,
+    /// `a * b`.
     Mul,
     /// True division: integer operands give float64.
     Div,
@@ -37,11 +48,17 @@ pub enum BinaryOp {
 /// An elementwise comparison; the result is a bool array.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CompareOp {
+    /// `a == b`.
     Eq,
+    /// `a != b`.
     Ne,
+    /// `a < b`.
     Lt,
+    /// `a <= b`.
     Le,
+    /// `a > b`.
     Gt,
+    /// `a >= b`.
     Ge,
 }
 

@@ -126,6 +126,10 @@ fn run_case(case: &str) -> ndprof::Result<Steps> {
             let report = scopes(&mut steps, 50_000)?;
             // 100,000 records: 50,000 scopes each holding one op.
             process(&mut steps, &report, "")?;
+            // Kept for timing the command line on it (`ndprof report`, ...).
+            let keep = std::env::var("SCALE_REPORT")
+                .unwrap_or_else(|_| "target/scale-100k.json".to_string());
+            ndprof::report::write_text(std::path::Path::new(&keep), &report.to_json()?)?;
         }
         "depth" => {
             let depth = 10_000;

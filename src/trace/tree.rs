@@ -76,32 +76,23 @@ fn push_label(l: &mut Labels, label: Label) -> LabelId {
 
 /// Interns a scope name given as a `&'static str` (a `profile!` call site).
 pub(crate) fn intern_static_scope(name: &'static str) -> LabelId {
-    with_labels(|l| {
-        if let Some(&id) = l.scopes.get(name) {
-            return id;
-        }
-        let id = push_label(
-            l,
-            Label {
-                name,
-                dtype: "",
-                kind: LabelKind::Scope,
-                class: None,
-            },
-        );
-        l.scopes.insert(name, id);
-        id
-    })
+    intern_scope(name, |n| n)
 }
 
 /// Interns a scope name known only at run time: one hash lookup; a new
 /// name is copied once and kept for the life of the process.
 pub(crate) fn intern_scope_name(name: &str) -> LabelId {
+    intern_scope(name, |n| Box::leak(n.to_string().into_boxed_str()))
+}
+
+/// Scope labels by name, static and run-time names alike; `keep` makes the
+/// name of a new label live for the process.
+fn intern_scope<'a>(name: &'a str, keep: impl FnOnce(&'a str) -> &'static str) -> LabelId {
     with_labels(|l| {
         if let Some(&id) = l.scopes.get(name) {
             return id;
         }
-        let name: &'static str = Box::leak(name.to_string().into_boxed_str());
+        let name = keep(name);
         let id = push_label(
             l,
             Label {

@@ -225,3 +225,27 @@ fn scalar_access_can_be_timed_one_in_n_with_exact_counts() {
             .time_sampled
     );
 }
+
+#[test]
+fn alternating_scalar_ops_are_each_timed_one_in_n() {
+    let _l = ndprof::testing::lock();
+    let mut a = Array::ones(&[4000], DType::Float64).unwrap();
+    let session = Session::builder()
+        .cpu_hz(0)
+        .scalar_time_every(2)
+        .start()
+        .unwrap();
+    profile!("loop", {
+        for i in 0..4000 {
+            let v = a.get(&[i]).unwrap();
+            a.set(&[i], v).unwrap();
+        }
+    });
+    let p = session.finish().unwrap();
+    // One shared counter timed every get and never a set (or the reverse).
+    for op in ["get[float64]", "set[float64]"] {
+        let r = p.record(&["loop", op]).unwrap();
+        assert_eq!(r.calls, 4000);
+        assert!(r.time_sampled && r.total_ns > 0.0, "{op} was never timed");
+    }
+}

@@ -225,7 +225,23 @@ fn quick_tour_writes_files_that_parse_with_the_expected_content() {
     // Speedups are relative to the slowest of each group.
     for r in &result.rows {
         assert!(r.speedup >= 1.0 && r.time_ns > 0.0, "{r:?}");
+        // Each variant is repeated: at least 5 timed runs, shown as median and range.
+        assert!(r.runs >= ndprof::tour::MIN_RUNS, "{r:?}");
+        assert!(
+            r.time_min_ns <= r.time_ns && r.time_ns <= r.time_max_ns,
+            "{r:?}"
+        );
+        assert!(
+            r.speedup_min <= r.speedup && r.speedup <= r.speedup_max,
+            "{r:?}"
+        );
+        assert_eq!(r.noisy, r.spread > ndprof::tour::NOISY_SPREAD, "{r:?}");
     }
+    let tour_json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("tour.json")).unwrap()).unwrap();
+    assert!(tour_json["rows"][0]["time_min_ns"].is_number());
+    assert!(tour_json["rows"][0]["runs"].as_u64().unwrap() >= 5);
+    assert!(summary.contains("min-max"));
 
     // index.html embeds every SVG as its own document and needs no network.
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();

@@ -38,6 +38,8 @@ pub fn schema() -> String {
             }
         }
     }
+    s["properties"]["advice"]["items"]["properties"]["rule"]["enum"] =
+        serde_json::json!(super::advice::RULES);
     serde_json::to_string_pretty(&s).unwrap_or_default()
 }
 

@@ -4,11 +4,11 @@
 //! on the first few rows and is extrapolated to all rows.
 
 use super::case::{disagree, session, CaseRun, Extrapolation, Group, Setup};
+use super::repeat::{repeat, take_timings};
 use crate::array::Array;
 use crate::dtype::DType;
 use crate::error::Result;
 use crate::profile;
-use crate::profiler::scope;
 
 /// Runs the case (full: 1000x500 @ 500x1000 and mean of 1e7; quick:
 /// 200x100 @ 100x200 and mean of 1e6).
@@ -29,13 +29,17 @@ pub fn run(setup: Setup) -> Result<CaseRun> {
         let partial = profile!("scalar get loop", {
             let mut last = None;
             for rows in row_counts {
-                let _rows = scope(&format!("rows={rows}"));
-                last = Some(scalar_dot(&a, &b, rows)?);
+                let point = format!("rows={rows}");
+                last = Some(repeat(&["dot", "scalar get loop", &point], || {
+                    scalar_dot(&a, &b, rows)
+                })?);
             }
             last
         });
-        let typed = profile!("typed slice loop (compiled)", { typed_dot(&a, &b)? });
-        let builtin = profile!("built-in dot", { a.dot(&b)? });
+        let typed = repeat(&["dot", "typed slice loop (compiled)"], || {
+            typed_dot(&a, &b)
+        })?;
+        let builtin = repeat(&["dot", "built-in dot"], || a.dot(&b))?;
         (builtin, typed, partial)
     });
     if !close(&typed, &builtin, 1e-9 * k as f64)? {
@@ -50,18 +54,20 @@ pub fn run(setup: Setup) -> Result<CaseRun> {
     }
 
     let means = profile!("mean", {
-        let looped = profile!("scalar get loop", {
+        let looped = repeat(&["mean", "scalar get loop"], || {
             let mut s = 0.0;
             for i in 0..len {
                 s += x.get(&[i])?.to_f64();
             }
-            s / len as f64
-        });
-        let typed = profile!("typed slice loop (compiled)", {
+            Ok(s / len as f64)
+        })?;
+        let typed = repeat(&["mean", "typed slice loop (compiled)"], || {
             let s: f64 = x.as_slice::<f64>()?.iter().sum();
-            s / len as f64
-        });
-        let builtin = profile!("built-in mean", { x.mean()?.item()?.to_f64() });
+            Ok(s / len as f64)
+        })?;
+        let builtin = repeat(&["mean", "built-in mean"], || {
+            Ok(x.mean()?.item()?.to_f64())
+        })?;
         [looped, typed, builtin]
     });
     if means.iter().any(|v| (v - means[2]).abs() > 1e-9) {
@@ -108,6 +114,7 @@ pub fn run(setup: Setup) -> Result<CaseRun> {
             format!("dot: {m}x{k} @ {k}x{n} float64; the scalar loop runs on {row_counts:?} rows"),
             format!("mean: {len} float64 elements"),
         ],
+        timings: take_timings(),
     })
 }
 

@@ -72,6 +72,7 @@ impl CaseSession {
 }
 
 pub(crate) fn start(builder: SessionBuilder, setup: Setup) -> Result<CaseSession> {
+    super::repeat::session_started();
     let builder = match setup.profiling {
         Profiling::Off => return Ok(CaseSession(None)),
         Profiling::OpsOnly => builder.heap(false).value_ranges(false).cpu_hz(0),
@@ -103,6 +104,9 @@ pub struct CaseRun {
     pub extrapolations: Vec<Extrapolation>,
     /// Sizes and checks, for the summary.
     pub notes: Vec<String>,
+    /// The wall-clock times of every repeated variant (and of each reduced
+    /// run of an extrapolated one).
+    pub timings: Vec<super::repeat::Timing>,
 }
 
 /// Variants compared against each other.

@@ -4,6 +4,7 @@
 //! diffusion of [`simulation`](super::simulation) (float32 vs float64).
 
 use super::case::{builder, disagree, start, CaseRun, Group, Setup};
+use super::repeat::{repeat_counted, repeat_times, take_timings};
 use super::simulation::{Heat, Variant};
 use crate::array::Array;
 use crate::dtype::DType;
@@ -61,9 +62,20 @@ pub fn run(setup: Setup) -> Result<CaseRun> {
     let steps = size.pick(5, 10);
     let mut profiles = Vec::new();
     let mut sums = Vec::new();
+    // The narrower dtype runs first; the wider one repeats as many times, so
+    // that the two reports compare total for total.
+    let mut runs = None;
     for dtype in [DType::Int32, DType::Int64] {
         let session = start(builder("dtypes", size).label("dtype", dtype.name()), setup)?;
-        let s = profile!("particles", { particles(n, steps, dtype)? });
+        let work = || particles(n, steps, dtype);
+        let s = match runs {
+            None => {
+                let (s, r) = repeat_counted(&["particles"], work)?;
+                runs = Some(r);
+                s
+            }
+            Some(r) => repeat_times(&["particles"], r, work)?,
+        };
         sums.push(s);
         if let Some(p) = session.finish()? {
             profiles.push((dtype.name().to_string(), p));
@@ -73,11 +85,18 @@ pub fn run(setup: Setup) -> Result<CaseRun> {
         return Err(disagree("dtypes", "particles int32 vs int64"));
     }
     let mut heats = Vec::new();
+    let mut runs = None;
     for dtype in [DType::Float32, DType::Float64] {
         let session = start(builder("dtypes", size).label("dtype", dtype.name()), setup)?;
-        let h = profile!("heat", {
-            Heat::for_size(size, dtype).run(Variant::Preallocated)?
-        });
+        let work = || Heat::for_size(size, dtype).run(Variant::Preallocated);
+        let h = match runs {
+            None => {
+                let (h, r) = repeat_counted(&["heat"], work)?;
+                runs = Some(r);
+                h
+            }
+            Some(r) => repeat_times(&["heat"], r, work)?,
+        };
         heats.push(h);
         if let Some(p) = session.finish()? {
             profiles.push((dtype.name().to_string(), p));
@@ -113,5 +132,6 @@ pub fn run(setup: Setup) -> Result<CaseRun> {
                 s = heat.steps
             ),
         ],
+        timings: take_timings(),
     })
 }

@@ -32,9 +32,11 @@ pub mod dtypes;
 mod fit;
 mod output;
 pub mod preallocate;
+mod repeat;
 pub mod simulation;
 pub mod vectorize;
 
 pub use case::{builder, CaseRun, Extrapolation, Group, Member, Profiling, Setup, Size};
 pub use fit::Fit;
 pub use output::{run, run_selected, run_workloads, Row, TourConfig, TourResult, CASE_NAMES};
+pub use repeat::{Timing, MAX_RUNS, MIN_RUNS, MIN_TOTAL, NOISY_SPREAD};

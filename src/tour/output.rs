@@ -2,6 +2,7 @@
 
 use super::case::{CaseRun, Extrapolation, Profiling, Setup, Size};
 use super::fit::Fit;
+use super::repeat::{Timing, NOISY_SPREAD};
 use super::{builtins, dtypes, preallocate, simulation, vectorize};
 use crate::alloc::human_bytes;
 use crate::dtype::DType;
@@ -31,15 +32,32 @@ pub struct Row {
     pub group: String,
     /// The variant's name.
     pub variant: String,
-    /// Wall time (extrapolated to the full size where `fit` is set).
+    /// Median wall time of the variant's timed runs (extrapolated to the
+    /// full size where `fit` is set), measured around each run.
     pub time_ns: f64,
-    /// Slowest variant's time in the group over this one's.
+    /// The fastest run (extrapolated rows: the prediction scaled as the
+    /// largest measured size's fastest run to its median).
+    pub time_min_ns: f64,
+    /// The slowest run, likewise.
+    pub time_max_ns: f64,
+    /// Timed runs (after one warm-up run).
+    pub runs: usize,
+    /// `(p90 - p10) / median` of the runs ([`Timing::spread`]).
+    pub spread: f64,
+    /// The spread exceeds [`NOISY_SPREAD`]: read the time with care.
+    pub noisy: bool,
+    /// The group's slowest median over this one's.
     pub speedup: f64,
-    /// Bytes allocated (buffers and, with `alloc::Tracking`, the rest of the heap).
+    /// The speedup's range: slowest variant's fastest run over this one's
+    /// slowest, and the slowest's slowest over this one's fastest.
+    pub speedup_min: f64,
+    /// See `speedup_min`.
+    pub speedup_max: f64,
+    /// Bytes allocated per run (buffers and, with `alloc::Tracking`, the rest of the heap).
     pub bytes: u64,
-    /// Allocations made (buffers and heap).
+    /// Allocations made per run (buffers and heap).
     pub allocations: u64,
-    /// Reallocations (growth).
+    /// Reallocations (growth) per run.
     pub reallocations: u64,
     /// The fitted law, when the row is extrapolated.
     pub fit: Option<String>,
@@ -68,8 +86,17 @@ impl TourResult {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{:<26} {:<34} {:>12} {:>9} {:>12} {:>8} {:>8}",
-            "case", "variant", "time", "speedup", "bytes", "allocs", "reallocs"
+            "{:<26} {:<34} {:>12} {:>21} {:>5} {:>9} {:>14} {:>12} {:>8} {:>8}",
+            "case",
+            "variant",
+            "median",
+            "min-max",
+            "runs",
+            "speedup",
+            "speedup range",
+            "bytes/run",
+            "allocs",
+            "reallocs"
         );
         let mut last = "";
         for r in &self.rows {
@@ -77,19 +104,33 @@ impl TourResult {
                 out.push('\n');
             }
             last = &r.group;
-            let mark = if r.fit.is_some() { "*" } else { "" };
+            let mark = match (r.fit.is_some(), r.noisy) {
+                (true, true) => "*!",
+                (true, false) => "*",
+                (false, true) => "!",
+                (false, false) => "",
+            };
             let _ = writeln!(
                 out,
-                "{:<26} {:<34} {:>12} {:>8.1}x {:>12} {:>8} {:>8}",
+                "{:<26} {:<34} {:>12} {:>21} {:>5} {:>8.1}x {:>14} {:>12} {:>8} {:>8}",
                 r.group,
                 r.variant,
                 format!("{}{mark}", time(r.time_ns)),
+                format!("{}-{}", time(r.time_min_ns), time(r.time_max_ns)),
+                r.runs,
                 r.speedup,
+                format!("{:.1}-{:.1}x", r.speedup_min, r.speedup_max),
                 human_bytes(r.bytes),
                 r.allocations,
                 r.reallocations
             );
         }
+        let _ = writeln!(
+            out,
+            "\nmedian of each variant's timed runs after a warm-up run, min-max of the runs; \
+             ! marks runs spread over {:.0}% of the median (p10 to p90)",
+            NOISY_SPREAD * 100.0
+        );
         if !self.fits.is_empty() {
             let _ = writeln!(out, "\n* extrapolated from reduced sizes:");
             for f in &self.fits {
@@ -215,30 +256,78 @@ fn subtree<'a>(report: &'a Report, path: &[String]) -> Vec<&'a Record> {
     out
 }
 
-/// (time, bytes, allocations, reallocations) of the scope at `path`.
-fn measure(report: &Report, path: &[String]) -> (f64, u64, u64, u64) {
+/// What a variant's row shows, before speedups.
+#[derive(Clone, Copy, Debug, Default)]
+struct Measured {
+    median: f64,
+    min: f64,
+    max: f64,
+    runs: usize,
+    spread: f64,
+    bytes: u64,
+    allocations: u64,
+    reallocations: u64,
+}
+
+/// The variant at `path`: its runs' wall times from `timing` (else the
+/// report's time, as one run), and its allocations per run from the report
+/// (the subtree's counts over the scope's calls, the warm-up included).
+fn measure(report: &Report, path: &[String], timing: Option<&Timing>) -> Measured {
     let inside = subtree(report, path);
-    let time = inside.first().map_or(0.0, |r| r.total_ns);
+    let calls = inside.first().map_or(1, |r| r.calls.max(1));
     let (mut bytes, mut allocs, mut reallocs) = (0u64, 0u64, 0u64);
-    for r in inside {
+    for r in &inside {
         bytes = bytes.saturating_add(r.all_bytes());
         allocs = allocs.saturating_add(r.allocations.saturating_add(r.heap_allocations));
         reallocs = reallocs.saturating_add(r.reallocations);
     }
-    (time, bytes, allocs, reallocs)
+    let (median, min, max, runs, spread) = match timing {
+        Some(t) => (t.median(), t.min(), t.max(), t.runs_ns.len(), t.spread()),
+        None => {
+            let t = inside.first().map_or(0.0, |r| r.total_ns);
+            (t, t, t, 1, 0.0)
+        }
+    };
+    Measured {
+        median,
+        min,
+        max,
+        runs,
+        spread,
+        bytes: bytes / calls,
+        allocations: allocs / calls,
+        reallocations: reallocs / calls,
+    }
 }
 
-/// Fits time, bytes and allocations of an extrapolated variant and predicts
-/// them at the full size.
-fn extrapolate(report: &Report, e: &Extrapolation) -> Option<((f64, u64, u64, u64), String)> {
+fn timing_of<'a>(timings: &'a [Timing], profile: usize, path: &[String]) -> Option<&'a Timing> {
+    timings
+        .iter()
+        .find(|t| t.profile == profile && t.path == path)
+}
+
+/// Fits the medians, bytes and allocations of an extrapolated variant's
+/// reduced runs and predicts them at the full size.
+fn extrapolate(
+    report: &Report,
+    timings: &[Timing],
+    e: &Extrapolation,
+) -> Option<(Measured, String)> {
     let mut pts = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    let mut largest = Measured::default();
     for (child, x) in &e.points {
         let mut path = e.path.clone();
         path.push(child.clone());
-        let (t, b, a, r) = measure(report, &path);
-        for (p, v) in pts.iter_mut().zip([t, b as f64, a as f64, r as f64]) {
+        let m = measure(report, &path, timing_of(timings, e.profile, &path));
+        for (p, v) in pts.iter_mut().zip([
+            m.median,
+            m.bytes as f64,
+            m.allocations as f64,
+            m.reallocations as f64,
+        ]) {
             p.push((*x, v));
         }
+        largest = m;
     }
     let time = Fit::least_squares(&pts[0], e.exponents)?;
     let predict = |p: &[(f64, f64)], exps: &[f64]| {
@@ -246,25 +335,37 @@ fn extrapolate(report: &Report, e: &Extrapolation) -> Option<((f64, u64, u64, u6
     };
     // Counts grow at most linearly (one allocation per call); bytes as time.
     let linear: Vec<f64> = e.exponents.iter().copied().filter(|&x| x <= 1.0).collect();
-    let values = (
-        time.predict(e.full),
-        predict(&pts[1], e.exponents) as u64,
-        predict(&pts[2], &linear).round() as u64,
-        predict(&pts[3], &linear).round() as u64,
-    );
+    let median = time.predict(e.full);
+    let scale = |v: f64| {
+        if largest.median > 0.0 {
+            median * v / largest.median
+        } else {
+            median
+        }
+    };
+    let values = Measured {
+        median,
+        min: scale(largest.min),
+        max: scale(largest.max),
+        runs: largest.runs,
+        spread: largest.spread,
+        bytes: predict(&pts[1], e.exponents) as u64,
+        allocations: predict(&pts[2], &linear).round() as u64,
+        reallocations: predict(&pts[3], &linear).round() as u64,
+    };
     let measured: Vec<String> = time
         .points
         .iter()
         .map(|(x, y)| format!("{}={x} {}", e.variable, self::time(*y)))
         .collect();
     let text = format!(
-        "{}: time = {} fitted to {}; at {} = {} -> {}",
+        "{}: median time = {} fitted to {}; at {} = {} -> {}",
         e.path.join(";"),
         time.formula(e.variable),
         measured.join(", "),
         e.variable,
         e.full,
-        self::time(values.0)
+        self::time(values.median)
     );
     Some((values, text))
 }
@@ -272,6 +373,7 @@ fn extrapolate(report: &Report, e: &Extrapolation) -> Option<((f64, u64, u64, u6
 fn rows(cases: &[Reports<'_>], fits: &mut Vec<String>) -> Vec<Row> {
     let mut out = Vec::new();
     for c in cases {
+        let timings = &c.run.timings;
         for g in &c.run.groups {
             let mut group: Vec<Row> = Vec::new();
             for m in &g.members {
@@ -284,32 +386,44 @@ fn rows(cases: &[Reports<'_>], fits: &mut Vec<String>) -> Vec<Row> {
                     .extrapolations
                     .iter()
                     .find(|e| e.profile == *p && &e.path == path)
-                    .and_then(|e| extrapolate(report, e));
-                let ((t, b, a, r), fit) = match ext {
+                    .and_then(|e| extrapolate(report, timings, e));
+                let (v, fit) = match ext {
                     Some((v, text)) => {
                         fits.push(text.clone());
                         (v, Some(text))
                     }
-                    None => (measure(report, path), None),
+                    None => (measure(report, path, timing_of(timings, *p, path)), None),
                 };
+                let spread = v.spread;
                 group.push(Row {
                     group: g.title.clone(),
                     variant: m.name.clone(),
-                    time_ns: t,
+                    time_ns: v.median,
+                    time_min_ns: v.min,
+                    time_max_ns: v.max,
+                    runs: v.runs,
+                    spread,
+                    noisy: spread > NOISY_SPREAD,
                     speedup: 1.0,
-                    bytes: b,
-                    allocations: a,
-                    reallocations: r,
+                    speedup_min: 1.0,
+                    speedup_max: 1.0,
+                    bytes: v.bytes,
+                    allocations: v.allocations,
+                    reallocations: v.reallocations,
                     fit,
                 });
             }
-            let slowest = group.iter().map(|r| r.time_ns).fold(0.0, f64::max);
-            for r in &mut group {
-                r.speedup = if r.time_ns > 0.0 {
-                    slowest / r.time_ns
-                } else {
-                    0.0
-                };
+            let slowest = group
+                .iter()
+                .max_by(|a, b| a.time_ns.total_cmp(&b.time_ns))
+                .map(|r| (r.time_ns, r.time_min_ns, r.time_max_ns));
+            if let Some((median, min, max)) = slowest {
+                let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+                for r in &mut group {
+                    r.speedup = ratio(median, r.time_ns);
+                    r.speedup_min = ratio(min, r.time_max_ns);
+                    r.speedup_max = ratio(max, r.time_min_ns);
+                }
             }
             out.extend(group);
         }
@@ -482,9 +596,11 @@ fn index_html(
     let mut page = Page::new(&format!("ndprof tour ({})", cfg.size.name()));
     page.heading("Summary and advice");
     page.paragraph(
-        "Wall time of each variant (profiled), speedup over the slowest variant of its group, \
-         bytes allocated, allocations and reallocations. Rows marked * are extrapolated from \
-         reduced sizes with the fit shown.",
+        "Median wall time of each variant over its timed runs (after a warm-up run), timed \
+         around each run, with the runs' min-max (! marks runs whose p10 to p90 spread over 25% of the median), speedup over the \
+         slowest variant of its group with its range, bytes allocated, allocations and \
+         reallocations per run. Rows marked * are extrapolated from reduced sizes with the fit \
+         shown.",
     );
     page.text(summary);
     if !combined.is_empty() {

@@ -4,11 +4,11 @@
 //! and `arange`.
 
 use super::case::{disagree, session, CaseRun, Extrapolation, Group, Setup};
+use super::repeat::{repeat, take_timings};
 use crate::array::Array;
 use crate::dtype::DType;
 use crate::error::Result;
 use crate::profile;
-use crate::profiler::scope;
 
 /// Runs the case (full: n = 1e6, copying append at 25k/50k/100k; quick:
 /// n = 1e5, copying append at 2.5k/5k/10k).
@@ -24,32 +24,37 @@ pub fn run(setup: Setup) -> Result<CaseRun> {
     let appended = profile!("copying append (np.append loop)", {
         let mut last = None;
         for m in append_sizes {
-            let _size = scope(&format!("n={m}"));
-            let mut a = Array::zeros(&[0], DType::Float64)?;
-            for i in 0..m {
-                a = a.append(&Array::scalar(i as f64)?)?;
-            }
-            last = Some(a);
+            let point = format!("n={m}");
+            last = Some(repeat(
+                &["copying append (np.append loop)", &point],
+                || {
+                    let mut a = Array::zeros(&[0], DType::Float64)?;
+                    for i in 0..m {
+                        a = a.append(&Array::scalar(i as f64)?)?;
+                    }
+                    Ok(a)
+                },
+            )?);
         }
         last
     });
-    let pushed = profile!("push (amortized growth)", {
+    let pushed = repeat(&["push (amortized growth)"], || {
         let mut a = Array::with_capacity(DType::Float64, 0)?;
         for i in 0..n {
             a.push(i as f64)?;
         }
-        a
-    });
-    let filled = profile!("zeros + fill (preallocated)", {
+        Ok(a)
+    })?;
+    let filled = repeat(&["zeros + fill (preallocated)"], || {
         let mut a = Array::zeros(&[n], DType::Float64)?;
         for (i, v) in a.as_slice_mut::<f64>()?.iter_mut().enumerate() {
             *v = i as f64;
         }
-        a
-    });
-    let ranged = profile!("arange", {
-        Array::arange(0.0, n as f64, 1.0, DType::Float64)?
-    });
+        Ok(a)
+    })?;
+    let ranged = repeat(&["arange"], || {
+        Array::arange(0.0, n as f64, 1.0, DType::Float64)
+    })?;
     if pushed != filled || ranged != filled {
         return Err(disagree("preallocate", "push/zeros/arange"));
     }
@@ -87,5 +92,6 @@ pub fn run(setup: Setup) -> Result<CaseRun> {
         notes: vec![format!(
             "n = {n} float64 elements; copying append measured at n = {append_sizes:?}"
         )],
+        timings: take_timings(),
     })
 }

@@ -10,6 +10,7 @@
 //! - `typed kernel`: one pass over typed ndarray views (the compiled path).
 
 use super::case::{disagree, session, CaseRun, Group, Setup, Size};
+use super::repeat::{repeat, take_timings};
 use crate::array::{Array, Slice};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -254,8 +255,7 @@ pub fn run(setup: Setup, dtype: DType) -> Result<CaseRun> {
     let session = session("simulation", setup)?;
     let mut totals = Vec::new();
     for v in Variant::ALL {
-        let _s = crate::profiler::scope(v.name());
-        totals.push(heat.run(v)?);
+        totals.push(repeat(&[v.name()], || heat.run(v))?);
     }
     let tol = if dtype == DType::Float32 { 1e-3 } else { 1e-9 };
     let reference = totals[0];
@@ -279,5 +279,6 @@ pub fn run(setup: Setup, dtype: DType) -> Result<CaseRun> {
             g = heat.grid,
             s = heat.steps
         )],
+        timings: take_timings(),
     })
 }

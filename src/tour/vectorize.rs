@@ -4,11 +4,11 @@
 //! vectorized op on rayon's whole pool.
 
 use super::case::{disagree, session, CaseRun, Group, Setup};
+use super::repeat::{repeat, take_timings};
 use crate::array::Array;
 use crate::dtype::DType;
 use crate::error::Result;
 use crate::ops::parallel::serial;
-use crate::profile;
 
 /// Runs the case at `setup.size` (full: 1e6 elements, quick: 1e5).
 ///
@@ -21,24 +21,24 @@ pub fn run(setup: Setup) -> Result<CaseRun> {
     x.square()?; // warm up rayon's pool and the buffer pool outside the session
     let session = session("vectorize", setup)?;
 
-    let looped = profile!("per-element loop (get/set)", {
+    let looped = repeat(&["per-element loop (get/set)"], || {
         let mut y = Array::zeros(&[n], DType::Float64)?;
         for i in 0..n {
             let v = x.get(&[i])?;
             y.set(&[i], v * v)?;
         }
-        y
-    });
-    let typed = profile!("typed slice loop (compiled)", {
+        Ok(y)
+    })?;
+    let typed = repeat(&["typed slice loop (compiled)"], || {
         let mut y = Array::zeros(&[n], DType::Float64)?;
         let src = x.as_slice::<f64>()?;
         for (d, s) in y.as_slice_mut::<f64>()?.iter_mut().zip(src) {
             *d = s * s;
         }
-        y
-    });
-    let single = profile!("vectorized square (1 thread)", { serial(|| x.square())? });
-    let parallel = profile!("vectorized square (all threads)", { x.square()? });
+        Ok(y)
+    })?;
+    let single = repeat(&["vectorized square (1 thread)"], || serial(|| x.square()))?;
+    let parallel = repeat(&["vectorized square (all threads)"], || x.square())?;
     for (name, y) in [
         ("typed", &typed),
         ("1 thread", &single),
@@ -64,5 +64,6 @@ pub fn run(setup: Setup) -> Result<CaseRun> {
         )],
         extrapolations: Vec::new(),
         notes: vec![format!("n = {n} float64 elements")],
+        timings: take_timings(),
     })
 }

@@ -59,8 +59,13 @@ struct Live {
 static SCALAR_TIME_EVERY: AtomicU64 = AtomicU64::new(1);
 static VALUE_RANGES: AtomicBool = AtomicBool::new(false);
 
+/// Per-element call counters, one per op label (modulo the table size), so
+/// that ops called in turn (`get`, `set`, `get`, ...) are each timed 1-in-N
+/// rather than one of them always and the other never.
+const COUNTERS: usize = 64;
+
 thread_local! {
-    static SCALAR_CALLS: Cell<u64> = const { Cell::new(0) };
+    static SCALAR_CALLS: [Cell<u64>; COUNTERS] = const { [const { Cell::new(0) }; COUNTERS] };
 }
 
 /// Times per-element ops (`get`, `set`, `push`) 1-in-`n` per thread,
@@ -220,11 +225,13 @@ pub(crate) fn scalar_op(s: ScalarOp) -> OpGuard {
         return OpGuard::idle();
     }
     let every = SCALAR_TIME_EVERY.load(Ordering::Relaxed);
+    let label = tree::op_label(s.name, s.class, s.dtype);
     let weight = if every <= 1 {
         1
     } else {
         let k = SCALAR_CALLS
             .try_with(|c| {
+                let c = &c[label as usize % COUNTERS];
                 let k = c.get() + 1;
                 c.set(k);
                 k
@@ -236,7 +243,6 @@ pub(crate) fn scalar_op(s: ScalarOp) -> OpGuard {
             0
         }
     };
-    let label = tree::op_label(s.name, s.class, s.dtype);
     if weight == 0 && !(s.writes_integer && VALUE_RANGES.load(Ordering::Relaxed)) {
         // Counted, not timed: no clock reads and no record merge on drop.
         let epoch = epoch();

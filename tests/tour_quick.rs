@@ -252,3 +252,18 @@ fn quick_tour_writes_files_that_parse_with_the_expected_content() {
     assert!(!html.contains("<script src"));
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+#[test]
+fn workloads_run_every_variant_a_fixed_number_of_times() {
+    // Off and Full must do the same work for the overhead to mean anything.
+    let _l = ndprof::testing::lock();
+    let runs = tour::run_cases(tour::Size::Quick, tour::Profiling::Off).unwrap();
+    assert_eq!(runs.len(), tour::CASE_NAMES.len());
+    for run in &runs {
+        assert!(run.profiles.is_empty(), "no session when Off");
+        assert!(!run.timings.is_empty(), "{}", run.case);
+        for t in &run.timings {
+            assert_eq!(t.runs_ns.len(), tour::MIN_RUNS, "{} {:?}", run.case, t.path);
+        }
+    }
+}

@@ -224,15 +224,28 @@ pub fn run_selected(
 /// Runs every case's work at `size` under `profiling` and writes nothing:
 /// [`Profiling::Full`] against [`Profiling::Off`] measures what the profiler
 /// costs (scopes, op records, heap tracking, value ranges, 99 Hz CPU
-/// sampling), the levels between say which part costs what.
+/// sampling), the levels between say which part costs what. Every variant
+/// runs a fixed number of times ([`MIN_RUNS`](super::MIN_RUNS) after its
+/// warm-up), so each level does the same work.
 ///
 /// # Errors
 /// As [`run`].
 pub fn run_workloads(size: Size, profiling: Profiling) -> Result<()> {
-    for (_, case) in CASES {
-        case(Setup { size, profiling })?;
-    }
-    Ok(())
+    run_cases(size, profiling).map(|_| ())
+}
+
+/// Runs every case at `size` under `profiling`, each variant a fixed number
+/// of times as [`run_workloads`] does, and returns what they recorded (no
+/// profiles under [`Profiling::Off`]; the variants' timings always).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_cases(size: Size, profiling: Profiling) -> Result<Vec<CaseRun>> {
+    let _fixed = super::repeat::FixedRuns::set(super::MIN_RUNS);
+    CASES
+        .iter()
+        .map(|(_, case)| case(Setup { size, profiling }))
+        .collect()
 }
 
 /// The reports of one case, by subdirectory.

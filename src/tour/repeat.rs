@@ -90,6 +90,23 @@ struct Collected {
 
 thread_local! {
     static COLLECTED: RefCell<Collected> = RefCell::new(Collected::default());
+    static FIXED: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// While alive, every variant on this thread runs exactly `n` timed runs
+/// (for comparing the same work with and without the profiler).
+pub(crate) struct FixedRuns(Option<usize>);
+
+impl FixedRuns {
+    pub(crate) fn set(n: usize) -> FixedRuns {
+        FixedRuns(FIXED.with(|f| f.replace(Some(n))))
+    }
+}
+
+impl Drop for FixedRuns {
+    fn drop(&mut self) {
+        FIXED.with(|f| f.set(self.0));
+    }
 }
 
 /// A case started its next session: later variants belong to its profile.
@@ -150,6 +167,11 @@ fn repeat_until<T>(
     done: impl Fn(usize, Duration) -> bool,
 ) -> Result<(T, usize)> {
     let name = path.last().copied().unwrap_or("variant");
+    let fixed = FIXED.with(std::cell::Cell::get);
+    let done = |runs: usize, total: Duration| match fixed {
+        Some(n) => runs >= n,
+        None => done(runs, total),
+    };
     let mut run = || -> Result<T> {
         let _scope = scope(name);
         body()

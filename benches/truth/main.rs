@@ -1,0 +1,328 @@
+//! How true the profile is: what the profiler costs and how far the times
+//! it reports are from the same work run without it. Run through
+//! `benches/profiler_truth`; JSON to `$PROFILER_TRUTH_JSON` (default
+//! `target/profiler_truth.json`). One invocation, interleaved, medians.
+//!
+//! Today every field measures the one mode ndprof has (per-op clock reads,
+//! per-element ops timed 1-in-16 in the tour), reported as `"default"`;
+//! issue 10's sampled default and calibrated instrumented mode are to be
+//! measured by the same fields.
+
+use ndprof::alloc::Tracking;
+use ndprof::tour::{self, CaseRun, Profiling, Size};
+use ndprof::{profile, Array, DType, Session};
+use serde::Serialize;
+use std::alloc::{GlobalAlloc, Layout};
+use std::hint::black_box;
+use std::time::Instant;
+
+#[global_allocator]
+static ALLOC: Tracking<mimalloc::MiMalloc> = Tracking::new(mimalloc::MiMalloc);
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// Seconds of `f`.
+fn secs(f: impl FnOnce()) -> f64 {
+    let t = Instant::now();
+    f();
+    t.elapsed().as_secs_f64()
+}
+
+/// Median over `rounds` of full-profiling time over no-session time, minus one, in percent.
+fn overhead_pct(size: Size, rounds: usize) -> f64 {
+    let (mut off, mut on) = (Vec::new(), Vec::new());
+    for r in 0..rounds {
+        let run = |p: Profiling| secs(|| tour::run_workloads(size, p).unwrap_or(()));
+        if r % 2 == 0 {
+            off.push(run(Profiling::Off));
+            on.push(run(Profiling::Full));
+        } else {
+            on.push(run(Profiling::Full));
+            off.push(run(Profiling::Off));
+        }
+    }
+    (median(on) / median(off) - 1.0) * 100.0
+}
+
+#[derive(Serialize)]
+struct Variant {
+    case: String,
+    variant: String,
+    mode: &'static str,
+    reported_ms: f64,
+    unprofiled_ms: f64,
+    ratio: f64,
+}
+
+/// Every variant's time per run as its report shows it (scope total over
+/// calls) against the median run of the same work without a session.
+fn variants(size: Size) -> Vec<Variant> {
+    let (Ok(profiled), Ok(plain)) = (
+        tour::run_cases(size, Profiling::Full),
+        tour::run_cases(size, Profiling::Off),
+    ) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (p, u) in profiled.iter().zip(&plain) {
+        for t in &p.timings {
+            let Some((_, profile)) = p.profiles.get(t.profile) else {
+                continue;
+            };
+            let Some(r) = profile.record(&t.path) else {
+                continue;
+            };
+            let Some(base) = u
+                .timings
+                .iter()
+                .find(|x| x.profile == t.profile && x.path == t.path)
+            else {
+                continue;
+            };
+            let reported_ms = r.total_ns / r.calls.max(1) as f64 / 1e6;
+            let unprofiled_ms = base.median() / 1e6;
+            out.push(Variant {
+                case: case_name(p, t.profile),
+                variant: t.path.join(";"),
+                mode: "default",
+                reported_ms,
+                unprofiled_ms,
+                ratio: reported_ms / unprofiled_ms,
+            });
+        }
+    }
+    out
+}
+
+fn case_name(run: &CaseRun, profile: usize) -> String {
+    match run.profiles.get(profile) {
+        Some((sub, _)) if !sub.is_empty() => format!("{}/{sub}", run.case),
+        _ => run.case.to_string(),
+    }
+}
+
+/// Nanoseconds per iteration of `f` over `n` iterations, median of 5.
+fn per_iter(n: u64, mut f: impl FnMut()) -> f64 {
+    median(
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                for _ in 0..n {
+                    f();
+                }
+                t.elapsed().as_nanos() as f64 / n as f64
+            })
+            .collect(),
+    )
+}
+
+fn scope_ns(on: bool) -> f64 {
+    let session = on
+        .then(|| Session::builder().cpu_hz(0).start().ok())
+        .flatten();
+    let ns = per_iter(2_000_000, || {
+        black_box(profile!("s", { black_box(1u64) }));
+    });
+    drop(session.map(Session::finish));
+    ns
+}
+
+/// Extra nanoseconds of one scalar `get` inside a session (the tour's 1-in-16 timing).
+fn scalar_op_ns() -> f64 {
+    let a = Array::ones(&[1000], DType::Float64).unwrap_or_else(|_| std::process::exit(1));
+    let mut i = 0usize;
+    let mut get = || {
+        i = (i + 1) % 1000;
+        black_box(a.get(&[i]).ok());
+    };
+    let off = per_iter(2_000_000, &mut get);
+    let session = Session::builder()
+        .cpu_hz(0)
+        .scalar_time_every(16)
+        .start()
+        .ok();
+    let on = per_iter(2_000_000, &mut get);
+    drop(session.map(Session::finish));
+    on - off
+}
+
+#[derive(Serialize)]
+struct Share {
+    workload: &'static str,
+    expected: f64,
+    got: f64,
+}
+
+fn spin(ms: f64) {
+    let t = Instant::now();
+    while t.elapsed().as_secs_f64() * 1e3 < ms {
+        black_box(0u64);
+    }
+}
+
+fn shares() -> Vec<Share> {
+    let mut out = Vec::new();
+    if let Ok(session) = Session::builder().cpu_hz(0).start() {
+        for _ in 0..10 {
+            profile!("three", { spin(30.0) });
+            profile!("one", { spin(10.0) });
+        }
+        if let Ok(p) = session.finish() {
+            let t = |n: &str| p.record(&[n]).map_or(0.0, |r| r.total_ns);
+            out.push(Share {
+                workload: "two scopes spinning 3:1",
+                expected: 75.0,
+                got: 100.0 * t("three") / (t("three") + t("one")),
+            });
+        }
+    }
+    // A per-element loop and its vectorized form: shares measured without a
+    // session first, then as the profile reports them.
+    let x = Array::ones(&[200_000], DType::Float64).unwrap_or_else(|_| std::process::exit(1));
+    let looped = || {
+        let mut y = Array::zeros(&[200_000], DType::Float64).ok();
+        for i in 0..200_000 {
+            if let (Ok(v), Some(y)) = (x.get(&[i]), y.as_mut()) {
+                let _ = y.set(&[i], v * v);
+            }
+        }
+    };
+    let vector = || {
+        black_box(x.square().ok());
+    };
+    let base_loop = median((0..5).map(|_| secs(looped)).collect());
+    let base_vec = median((0..25).map(|_| secs(vector)).collect()) * 5.0;
+    if let Ok(session) = Session::builder().cpu_hz(0).scalar_time_every(16).start() {
+        profile!("loop", { looped() });
+        profile!("vectorized", {
+            for _ in 0..5 {
+                vector();
+            }
+        });
+        if let Ok(p) = session.finish() {
+            let t = |n: &str| p.record(&[n]).map_or(0.0, |r| r.total_ns);
+            out.push(Share {
+                workload: "per-element loop vs 5 vectorized squares",
+                expected: 100.0 * base_loop / (base_loop + base_vec),
+                got: 100.0 * t("loop") / (t("loop") + t("vectorized")),
+            });
+        }
+    }
+    out
+}
+
+/// Nanoseconds per 64-byte alloc+free pair: mimalloc directly, through
+/// `Tracking` with no session, and through `Tracking` in a heap session.
+fn tracking_ns() -> (f64, f64, f64) {
+    let layout = Layout::from_size_align(64, 8).unwrap_or_else(|_| std::process::exit(1));
+    let mi = per_iter(2_000_000, || {
+        // SAFETY: a valid non-zero layout; the block is freed at once with it.
+        unsafe {
+            let p = mimalloc::MiMalloc.alloc(layout);
+            mimalloc::MiMalloc.dealloc(black_box(p), layout);
+        }
+    });
+    let pair = || drop(black_box(Box::new([0u8; 64])));
+    let idle = per_iter(2_000_000, pair);
+    let session = Session::builder().cpu_hz(0).heap(true).start().ok();
+    let in_session = per_iter(2_000_000, pair);
+    drop(session.map(Session::finish));
+    (idle, in_session, mi)
+}
+
+#[derive(Serialize)]
+struct Out {
+    mode: &'static str,
+    overhead_pct_quick: f64,
+    overhead_pct_full: f64,
+    variants: Vec<Variant>,
+    scope_on_ns: f64,
+    scope_off_ns: f64,
+    scalar_op_ns: f64,
+    shares: Vec<Share>,
+    tracking_idle_ns: f64,
+    tracking_session_ns: f64,
+    mimalloc_ns: f64,
+}
+
+fn main() {
+    let quick_only = std::env::args().any(|a| a == "--quick");
+    eprintln!("profiler_truth: overhead over the quick tour's work ...");
+    let overhead_pct_quick = overhead_pct(Size::Quick, 5);
+    let overhead_pct_full = if quick_only {
+        f64::NAN
+    } else {
+        eprintln!("profiler_truth: overhead over the full tour's work ...");
+        overhead_pct(Size::Full, 3)
+    };
+    eprintln!("profiler_truth: variants ...");
+    let variants = variants(Size::Quick);
+    let (tracking_idle_ns, tracking_session_ns, mimalloc_ns) = tracking_ns();
+    let out = Out {
+        mode: "default",
+        overhead_pct_quick,
+        overhead_pct_full,
+        variants,
+        scope_on_ns: scope_ns(true),
+        scope_off_ns: scope_ns(false),
+        scalar_op_ns: scalar_op_ns(),
+        shares: shares(),
+        tracking_idle_ns,
+        tracking_session_ns,
+        mimalloc_ns,
+    };
+    println!(
+        "overhead, quick tour's work: {:+.1}%",
+        out.overhead_pct_quick
+    );
+    println!(
+        "overhead, full tour's work:  {:+.1}%",
+        out.overhead_pct_full
+    );
+    println!(
+        "{:<22} {:<48} {:>12} {:>12} {:>7}",
+        "case", "variant", "reported ms", "unprof. ms", "ratio"
+    );
+    for v in &out.variants {
+        println!(
+            "{:<22} {:<48} {:>12.3} {:>12.3} {:>7.2}",
+            v.case, v.variant, v.reported_ms, v.unprofiled_ms, v.ratio
+        );
+    }
+    println!(
+        "scope on {:.2} ns, off {:.2} ns; scalar get in a session +{:.2} ns",
+        out.scope_on_ns, out.scope_off_ns, out.scalar_op_ns
+    );
+    for s in &out.shares {
+        println!(
+            "share: {}: expected {:.1}%, got {:.1}%",
+            s.workload, s.expected, s.got
+        );
+    }
+    println!(
+        "64 B alloc+free: mimalloc {:.1} ns, Tracking idle {:.1} ns, in a heap session {:.1} ns",
+        out.mimalloc_ns, out.tracking_idle_ns, out.tracking_session_ns
+    );
+    let path = std::env::var("PROFILER_TRUTH_JSON")
+        .unwrap_or_else(|_| "target/profiler_truth.json".to_string());
+    match serde_json::to_string_pretty(&out) {
+        Ok(json) => {
+            if let Err(e) = std::fs::write(&path, json + "\n") {
+                eprintln!("profiler_truth: writing {path}: {e}");
+                std::process::exit(1);
+            }
+            println!("wrote {path}");
+        }
+        Err(e) => {
+            eprintln!("profiler_truth: {e}");
+            std::process::exit(1);
+        }
+    }
+}

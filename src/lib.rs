@@ -106,10 +106,11 @@
 //! let session = Session::builder().cpu_hz(0).start()?;
 //! profile!("step", { Array::ones(&[8], DType::Int32)?.sum()? });
 //! let p = session.finish()?;
-//! let sum = p.record(&["step", "sum[int32]"]).expect("recorded");
-//! assert_eq!(sum.class, Some(ndprof::trace::OpClass::Reduction));
-//! assert_eq!((sum.calls, sum.elements), (1, 8));
-//! assert_eq!(sum.parent.map(|i| p.path(i)), Some(vec!["step".to_string()]));
+//! let sum = p.record(&["step", "sum[int32]"]);
+//! assert_eq!(sum.and_then(|r| r.class), Some(ndprof::trace::OpClass::Reduction));
+//! assert_eq!(sum.map(|r| (r.calls, r.elements)), Some((1, 8)));
+//! let parent = sum.and_then(|r| r.parent).map(|i| p.path(i));
+//! assert_eq!(parent, Some(vec!["step".to_string()]));
 //! # Ok(())
 //! # }
 //! ```

@@ -33,12 +33,12 @@ mod fit;
 mod output;
 pub mod preallocate;
 mod repeat;
+mod rows;
 pub mod simulation;
 pub mod vectorize;
 
 pub use case::{builder, CaseRun, Extrapolation, Group, Member, Profiling, Setup, Size};
 pub use fit::Fit;
-pub use output::{
-    run, run_cases, run_selected, run_workloads, Row, TourConfig, TourResult, CASE_NAMES,
-};
+pub use output::{run, run_cases, run_selected, run_workloads, TourConfig, TourResult, CASE_NAMES};
 pub use repeat::{Timing, MAX_RUNS, MIN_RUNS, MIN_TOTAL, NOISY_SPREAD};
+pub use rows::Row;

@@ -132,7 +132,7 @@
 //! the older 1 and 2); [`report::compare::Comparison`] sets two side by side
 //! (with a differential flamegraph), `Report::merge` sums the reports of many
 //! processes, and every output format writes from a report into
-//! `impl Write` ([`report::export`]), so anything `write_all` wrote but the
+//! `impl Write` ([`report::export()`]), so anything `write_all` wrote but the
 //! CPU samples can be rebuilt from a saved report. The `ndprof` command does
 //! each from the shell (`ndprof compare a.json b.json`, `ndprof merge ...`,
 //! `ndprof export r.json --format pprof -o ops.pb`).

@@ -22,7 +22,7 @@ pub trait BufferAllocator: Send + Sync + fmt::Debug {
     fn counters(&self) -> &Counters;
 
     /// A block of at least `bytes` bytes (`bytes > 0`), aligned to
-    /// [`BUFFER_ALIGN`], zero-filled if `zeroed`; `None` if memory is exhausted.
+    /// [`BUFFER_ALIGN`](super::os::BUFFER_ALIGN), zero-filled if `zeroed`; `None` if memory is exhausted.
     fn raw_allocate(&self, bytes: usize, zeroed: bool) -> Option<NonNull<u8>>;
 
     /// Gives back a block.

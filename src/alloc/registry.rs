@@ -57,7 +57,7 @@ pub fn set_default_allocator(alloc: Arc<dyn BufferAllocator>) {
 /// Parses an allocator name (`system`, `mimalloc`, `pool`) into the shared instance.
 ///
 /// # Errors
-/// [`ErrorKind::InvalidArgument`] for any other name.
+/// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for any other name.
 pub fn by_name(name: &str) -> Result<Arc<dyn BufferAllocator>> {
     match name {
         "system" => Ok(system()),

@@ -1,7 +1,7 @@
 //! `report.json`: the [`Report`] model with an integer `schema_version`,
 //! one record per line. [`schema`] is its JSON Schema; readers reject
 //! reports from a newer schema and read versions 1 and 2 (see
-//! [`legacy`](super::legacy)).
+//! `report/legacy.rs`).
 
 use super::legacy;
 

@@ -1,7 +1,7 @@
 //! Layer 5: reports. [`Report`] is the plain-data model (records as a tree,
 //! the heap summary, run metadata); [`advice`] is one explicit pass over
 //! it; each output format is a module that writes a report into
-//! `impl Write` ([`export`] picks one by name), and every file is written
+//! `impl Write` ([`export()`] picks one by name), and every file is written
 //! atomically through [`io::atomic_write`](crate::io::atomic_write).
 //!
 //! This file only gathers the parts; each lives in its own module.

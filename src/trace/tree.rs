@@ -19,7 +19,7 @@ pub type LabelId = u32;
 /// The root node (no scope).
 pub const ROOT: NodeId = 0;
 /// The most nodes one session's tree holds; events under nodes past it are
-/// dropped and counted ([`dropped_events`]).
+/// dropped and counted (`Profile::dropped_events`).
 pub const MAX_NODES: usize = 1 << 22;
 /// Where events past [`MAX_NODES`] go: nowhere, counted.
 pub(crate) const DROPPED: NodeId = NodeId::MAX;

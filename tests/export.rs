@@ -4,12 +4,17 @@
 //! frames; and version-2 reports still load and export. Sessions are
 //! process-wide: each test holds the profiler test lock.
 
-use ndprof::report::export::{export, Format, FILES};
+use ndprof::report::export::{export, Format};
 use ndprof::report::{advise, AdviceOptions, Metric, Report};
 use ndprof::trace::{LabelKind, OpClass};
-use ndprof::{profile, Array, DType, Session};
+#[cfg(feature = "cpu")]
 use pprof::protos::{Message, Profile as Pb};
 use std::path::PathBuf;
+
+#[cfg(feature = "cpu")]
+mod common;
+#[cfg(feature = "cpu")]
+use common::sample_types;
 use std::process::Command;
 
 fn tmp(name: &str) -> PathBuf {
@@ -25,18 +30,7 @@ fn exported(r: &Report, format: Format, metric: Metric) -> Vec<u8> {
     out
 }
 
-fn sample_types(pb: &Pb) -> Vec<(String, String)> {
-    pb.sample_type
-        .iter()
-        .map(|t| {
-            (
-                pb.string_table[t.ty as usize].clone(),
-                pb.string_table[t.unit as usize].clone(),
-            )
-        })
-        .collect()
-}
-
+#[cfg(feature = "cpu")]
 fn svg_titles(svg: &str) -> Vec<String> {
     let opts = roxmltree::ParsingOptions {
         allow_dtd: true,
@@ -53,8 +47,11 @@ fn svg_titles(svg: &str) -> Vec<String> {
     t
 }
 
+#[cfg(feature = "cpu")]
 #[test]
 fn export_rebuilds_what_write_all_wrote() {
+    use ndprof::report::export::FILES;
+    use ndprof::{profile, Array, DType, Session};
     let _l = ndprof::testing::lock();
     let session = Session::builder().cpu_hz(0).heap(true).start().unwrap();
     let x = Array::random_uniform(&[20_000], 0.0, 1.0, 3, DType::Float64).unwrap();

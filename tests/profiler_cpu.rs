@@ -6,6 +6,9 @@ use ndprof::{profile, Array, DType, Session};
 use pprof::protos::{Message, Profile as Pb};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::sample_types;
+
 fn busy(d: Duration) -> f64 {
     let t = Instant::now();
     let mut x = 0.0f64;
@@ -15,18 +18,6 @@ fn busy(d: Duration) -> f64 {
         }
     }
     x
-}
-
-fn sample_types(pb: &Pb) -> Vec<(String, String)> {
-    pb.sample_type
-        .iter()
-        .map(|t| {
-            (
-                pb.string_table[t.ty as usize].clone(),
-                pb.string_table[t.unit as usize].clone(),
-            )
-        })
-        .collect()
 }
 
 #[test]

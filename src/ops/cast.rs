@@ -3,7 +3,7 @@
 use crate::array::Array;
 use crate::dtype::{with_dtype, DType, Element};
 use crate::error::{Error, ErrorKind, Result};
-use crate::trace;
+use crate::trace::{self, OpClass};
 use ndarray::Dimension;
 use std::borrow::Cow;
 
@@ -74,7 +74,7 @@ impl Array {
         }
         let mut g = trace::op(
             "astype",
-            crate::trace::OpClass::Cast,
+            OpClass::Cast,
             dtype.name(),
             self.len(),
             self.nbytes(),

@@ -6,7 +6,7 @@ use crate::array::{checked_size, pick, Array};
 use crate::buffer::Buffer;
 use crate::dtype::{with_dtype, DType, Element, Scalar};
 use crate::error::{Error, Result};
-use crate::trace;
+use crate::trace::{self, OpClass};
 use std::sync::Arc;
 
 fn fill<T: Element>(out: &mut Array, value: T) {
@@ -48,7 +48,7 @@ impl Array {
         let n = checked_size(shape)?;
         let _g = trace::op(
             "zeros",
-            crate::trace::OpClass::Creation,
+            OpClass::Creation,
             dtype.name(),
             n,
             0,
@@ -101,7 +101,7 @@ impl Array {
         let n = checked_size(shape)?;
         let _g = trace::op(
             "full",
-            crate::trace::OpClass::Creation,
+            OpClass::Creation,
             dtype.name(),
             n,
             0,
@@ -142,7 +142,7 @@ impl Array {
         let n = n as usize;
         let mut g = trace::op(
             "arange",
-            crate::trace::OpClass::Creation,
+            OpClass::Creation,
             dtype.name(),
             n,
             0,
@@ -177,7 +177,7 @@ impl Array {
     pub fn linspace(start: f64, stop: f64, num: usize, dtype: DType) -> Result<Array> {
         let _g = trace::op(
             "linspace",
-            crate::trace::OpClass::Creation,
+            OpClass::Creation,
             dtype.name(),
             num,
             0,
@@ -208,14 +208,7 @@ impl Array {
             )));
         }
         let n = checked_size(shape)?;
-        let _g = trace::op(
-            op,
-            crate::trace::OpClass::Creation,
-            dtype.name(),
-            n,
-            0,
-            n * dtype.size(),
-        );
+        let _g = trace::op(op, OpClass::Creation, dtype.name(), n, 0, n * dtype.size());
         let mut out = Array::for_overwrite(dtype, shape, pick(None))?;
         with_dtype!(dtype, T => fill_with::<T>(&mut out, |_| T::from_f64_unchecked(sample())));
         Ok(out)

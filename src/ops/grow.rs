@@ -8,7 +8,7 @@ use crate::array::{pick, Array};
 use crate::buffer::Buffer;
 use crate::dtype::{with_dtype, DType, Scalar};
 use crate::error::{shape_str, Error, ErrorKind, Result};
-use crate::trace;
+use crate::trace::{self, OpClass};
 use std::sync::Arc;
 
 impl Array {
@@ -105,7 +105,7 @@ impl Array {
         // Counted on every call, timed 1-in-N like get/set: pushes come in loops.
         let mut g = trace::scalar_op(trace::ScalarOp {
             name: "push",
-            class: trace::OpClass::Growth,
+            class: OpClass::Growth,
             dtype: dtype.name(),
             array_elements: self.len() + 1,
             bytes_read: 0,
@@ -195,7 +195,7 @@ fn concatenate_in(
     let total: usize = shape.iter().product();
     let _g = trace::op(
         op,
-        crate::trace::OpClass::CopyingGrowth,
+        OpClass::CopyingGrowth,
         dtype.name(),
         total,
         total * dtype.size(),

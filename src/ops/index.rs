@@ -7,7 +7,7 @@
 use crate::array::{Array, Slice};
 use crate::dtype::{with_dtype, Element, Scalar};
 use crate::error::{shape_str, Error, ErrorKind, Result};
-use crate::trace;
+use crate::trace::{self, OpClass};
 use std::sync::Arc;
 
 impl Array {
@@ -57,7 +57,7 @@ impl Array {
     pub fn get(&self, index: &[usize]) -> Result<Scalar> {
         let _g = trace::scalar_op(trace::ScalarOp {
             name: "get",
-            class: trace::OpClass::ScalarRead,
+            class: OpClass::ScalarRead,
             dtype: self.dtype().name(),
             array_elements: self.len(),
             bytes_read: self.dtype().size(),
@@ -82,7 +82,7 @@ impl Array {
         let dtype = self.dtype();
         let mut g = trace::scalar_op(trace::ScalarOp {
             name: "set",
-            class: trace::OpClass::ScalarWrite,
+            class: OpClass::ScalarWrite,
             dtype: dtype.name(),
             array_elements: self.len(),
             bytes_read: 0,
@@ -155,7 +155,7 @@ impl Array {
         let n: usize = region.iter().product();
         let mut g = trace::op(
             "setitem",
-            crate::trace::OpClass::Copy,
+            OpClass::Copy,
             dtype.name(),
             n,
             value.nbytes(),

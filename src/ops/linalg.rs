@@ -13,7 +13,7 @@ use super::cast::as_dtype;
 use crate::array::Array;
 use crate::dtype::{with_dtype, DType, Element};
 use crate::error::{shape_str, Error, Result};
-use crate::trace;
+use crate::trace::{self, OpClass};
 
 /// Operands as 2-D: `(rows, cols, row_stride, col_stride)` in elements.
 struct Mat {
@@ -194,7 +194,7 @@ impl Array {
         let (m, k, n) = (l.rows, l.cols, r.cols);
         let _g = trace::op(
             "dot",
-            crate::trace::OpClass::Linalg,
+            OpClass::Linalg,
             dt.name(),
             m * n,
             (m * k + k * n) * dt.size(),

@@ -11,7 +11,7 @@ use super::parallel::{chunks_mut, map_blocks, parallel, CHUNK};
 use crate::array::Array;
 use crate::dtype::{with_dtype, DType, Element, Kind};
 use crate::error::{shape_str, Error, Result};
-use crate::trace;
+use crate::trace::{self, OpClass};
 use std::mem::MaybeUninit;
 
 /// Elements per reduction block.
@@ -280,14 +280,7 @@ impl Array {
     /// # Errors
     /// Allocation failure.
     pub fn sum(&self) -> Result<Array> {
-        let _g = trace::op(
-            "sum",
-            crate::trace::OpClass::Reduction,
-            self.dtype().name(),
-            self.len(),
-            self.nbytes(),
-            0,
-        );
+        let _g = reduction_op("sum", self);
         self.sum_as(sum_dtype(self.dtype()))
     }
 
@@ -296,14 +289,7 @@ impl Array {
     /// # Errors
     /// Allocation failure.
     pub fn mean(&self) -> Result<Array> {
-        let _g = trace::op(
-            "mean",
-            crate::trace::OpClass::Reduction,
-            self.dtype().name(),
-            self.len(),
-            self.nbytes(),
-            0,
-        );
+        let _g = reduction_op("mean", self);
         let dt = mean_dtype(self.dtype());
         let mut s = self.sum_as(dt)?;
         s.binary_scalar_inplace(super::BinaryOp::Div, self.len() as f64)?;
@@ -331,14 +317,7 @@ impl Array {
     /// # Errors
     /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for an axis out of range.
     pub fn sum_axis(&self, axis: usize) -> Result<Array> {
-        let _g = trace::op(
-            "sum",
-            crate::trace::OpClass::Reduction,
-            self.dtype().name(),
-            self.len(),
-            self.nbytes(),
-            0,
-        );
+        let _g = reduction_op("sum", self);
         self.sum_axis_as(axis, sum_dtype(self.dtype()))
     }
 
@@ -347,14 +326,7 @@ impl Array {
     /// # Errors
     /// As [`sum_axis`](Self::sum_axis).
     pub fn mean_axis(&self, axis: usize) -> Result<Array> {
-        let _g = trace::op(
-            "mean",
-            crate::trace::OpClass::Reduction,
-            self.dtype().name(),
-            self.len(),
-            self.nbytes(),
-            0,
-        );
+        let _g = reduction_op("mean", self);
         let n = self.shape().get(axis).copied().unwrap_or(0);
         let mut s = self.sum_axis_as(axis, mean_dtype(self.dtype()))?;
         s.binary_scalar_inplace(super::BinaryOp::Div, n as f64)?;
@@ -369,14 +341,7 @@ impl Array {
     }
 
     fn extreme(&self, which: Extreme) -> Result<Array> {
-        let _g = trace::op(
-            which.name(),
-            crate::trace::OpClass::Reduction,
-            self.dtype().name(),
-            self.len(),
-            self.nbytes(),
-            0,
-        );
+        let _g = reduction_op(which.name(), self);
         if self.is_empty() {
             return Err(self.empty_reduction(which.name()));
         }
@@ -392,14 +357,7 @@ impl Array {
     }
 
     fn extreme_axis(&self, which: Extreme, axis: usize) -> Result<Array> {
-        let _g = trace::op(
-            which.name(),
-            crate::trace::OpClass::Reduction,
-            self.dtype().name(),
-            self.len(),
-            self.nbytes(),
-            0,
-        );
+        let _g = reduction_op(which.name(), self);
         let shape = self.reduced_shape(axis)?;
         if self.shape()[axis] == 0 {
             return Err(self.empty_reduction(which.name()));
@@ -453,14 +411,7 @@ impl Array {
         } else {
             "argmax"
         };
-        let _g = trace::op(
-            name,
-            crate::trace::OpClass::Reduction,
-            self.dtype().name(),
-            self.len(),
-            self.nbytes(),
-            0,
-        );
+        let _g = reduction_op(name, self);
         if self.is_empty() {
             return Err(Error::invalid(format!(
                 "attempt to get {name} of an empty sequence (shape {})",
@@ -482,14 +433,7 @@ impl Array {
         } else {
             "argmax"
         };
-        let _g = trace::op(
-            name,
-            crate::trace::OpClass::Reduction,
-            self.dtype().name(),
-            self.len(),
-            self.nbytes(),
-            0,
-        );
+        let _g = reduction_op(name, self);
         let shape = self.reduced_shape(axis)?;
         if self.shape()[axis] == 0 {
             return Err(Error::invalid(format!(
@@ -542,4 +486,16 @@ impl Array {
     pub fn argmax_axis(&self, axis: usize) -> Result<Array> {
         self.arg_axis(Extreme::Max, axis)
     }
+}
+
+/// Records a whole-array reduction named `name` over `a`.
+fn reduction_op(name: &'static str, a: &Array) -> trace::OpGuard {
+    trace::op(
+        name,
+        OpClass::Reduction,
+        a.dtype().name(),
+        a.len(),
+        a.nbytes(),
+        0,
+    )
 }

@@ -4,7 +4,9 @@
 
 use super::advice::{advise, AdviceOptions};
 use super::export::{export_all, export_file, Format};
-use super::files::{write_bytes, write_text};
+#[cfg(feature = "cpu")]
+use super::files::write_bytes;
+use super::files::write_text;
 use super::folded::{folded, Metric};
 use super::model::Report;
 use super::svg;

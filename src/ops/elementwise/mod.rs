@@ -9,7 +9,7 @@ use super::observe::note_values;
 use crate::array::{broadcast_shapes, Array};
 use crate::dtype::{with_dtype, with_float_dtype, DType, Element, Float, Kind, Scalar};
 use crate::error::{shape_str, Error, Result};
-use crate::trace;
+use crate::trace::{self, OpClass};
 
 mod dispatch;
 mod kinds;
@@ -46,7 +46,7 @@ fn op_guard(
 ) -> trace::OpGuard {
     trace::op(
         name,
-        crate::trace::OpClass::Elementwise,
+        OpClass::Elementwise,
         dt.name(),
         n,
         inputs * dt.size(),
@@ -210,7 +210,7 @@ impl Array {
         }
         let mut g = trace::op(
             op.name(),
-            crate::trace::OpClass::Elementwise,
+            OpClass::Elementwise,
             dt.name(),
             self.len(),
             self.nbytes() + b.nbytes(),

@@ -170,4 +170,4 @@ pub use array::{Array, Slice};
 pub use dtype::{DType, Element, Scalar};
 pub use error::{Error, ErrorKind, Result};
 pub use ops::{BinaryOp, Casting, CompareOp, UnaryOp};
-pub use profiler::{testing, Profile, Record, Session, SessionBuilder};
+pub use profiler::{testing, Mode, Profile, Record, Session, SessionBuilder};

@@ -4,10 +4,12 @@
 
 use ndprof::ops::BinaryOp;
 use ndprof::report::{advise, Advice, AdviceOptions, Report};
-use ndprof::{profile, Array, DType, Session};
+use ndprof::{profile, Array, DType, Mode, Session};
 
 fn report_of(value_ranges: bool, work: impl FnOnce() -> ndprof::Result<()>) -> Report {
+    // Instrumented: exact times and counts, whatever the sampler would catch.
     let session = Session::builder()
+        .mode(Mode::Instrumented)
         .cpu_hz(0)
         .value_ranges(value_ranges)
         .start()

@@ -5,13 +5,18 @@
 //! profiler test lock.
 
 use ndprof::trace::enter_dynamic_scope;
-use ndprof::{profile, Array, DType, Session};
+use ndprof::{profile, Array, DType, Mode, Session};
 
 #[test]
 fn a_hundred_thousand_distinct_scopes_are_all_recorded() {
     let _l = ndprof::testing::lock();
     let x = Array::ones(&[2], DType::Float64).unwrap();
-    let session = Session::builder().cpu_hz(0).start().unwrap();
+    // Instrumented: every scalar call counted one by one.
+    let session = Session::builder()
+        .mode(Mode::Instrumented)
+        .cpu_hz(0)
+        .start()
+        .unwrap();
     for i in 0..100_000 {
         let _s = enter_dynamic_scope(&format!("scope-{i}"));
         let _ = x.get(&[1]).unwrap();

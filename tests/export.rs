@@ -51,9 +51,14 @@ fn svg_titles(svg: &str) -> Vec<String> {
 #[test]
 fn export_rebuilds_what_write_all_wrote() {
     use ndprof::report::export::FILES;
-    use ndprof::{profile, Array, DType, Session};
+    use ndprof::{profile, Array, DType, Mode, Session};
     let _l = ndprof::testing::lock();
-    let session = Session::builder().cpu_hz(0).heap(true).start().unwrap();
+    let session = Session::builder()
+        .mode(Mode::Instrumented)
+        .cpu_hz(0)
+        .heap(true)
+        .start()
+        .unwrap();
     let x = Array::random_uniform(&[20_000], 0.0, 1.0, 3, DType::Float64).unwrap();
     profile!("outer", {
         profile!("loop", {

@@ -3,7 +3,7 @@
 //! path. Sessions are process-wide: each test holds the profiler test lock.
 
 use ndprof::report::{json::schema, svg, Metric, Report};
-use ndprof::{profile, Array, DType, ErrorKind, Profile, Session};
+use ndprof::{profile, Array, DType, ErrorKind, Mode, Profile, Session};
 use std::path::PathBuf;
 
 fn tmp(name: &str) -> PathBuf {
@@ -14,6 +14,7 @@ fn tmp(name: &str) -> PathBuf {
 
 fn sample_profile() -> Profile {
     let session = Session::builder()
+        .mode(Mode::Instrumented)
         .heap(true)
         .label("dtype", "float64")
         .start()

@@ -104,9 +104,7 @@ impl Array {
         let dtype = self.dtype();
         // Counted on every call, timed 1-in-N like get/set: pushes come in loops.
         let mut g = trace::scalar_op(trace::ScalarOp {
-            name: "push",
-            class: OpClass::Growth,
-            dtype: dtype.name(),
+            site: super::sites::push(dtype),
             array_elements: self.len() + 1,
             bytes_read: 0,
             bytes_written: dtype.size(),

@@ -56,9 +56,7 @@ impl Array {
     /// [`IndexOutOfBounds`](ErrorKind::IndexOutOfBounds) naming the index and shape.
     pub fn get(&self, index: &[usize]) -> Result<Scalar> {
         let _g = trace::scalar_op(trace::ScalarOp {
-            name: "get",
-            class: OpClass::ScalarRead,
-            dtype: self.dtype().name(),
+            site: super::sites::get(self.dtype()),
             array_elements: self.len(),
             bytes_read: self.dtype().size(),
             bytes_written: 0,
@@ -81,9 +79,7 @@ impl Array {
         let value = value.into();
         let dtype = self.dtype();
         let mut g = trace::scalar_op(trace::ScalarOp {
-            name: "set",
-            class: OpClass::ScalarWrite,
-            dtype: dtype.name(),
+            site: super::sites::set(dtype),
             array_elements: self.len(),
             bytes_read: 0,
             bytes_written: dtype.size(),

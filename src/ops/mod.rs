@@ -15,6 +15,7 @@ pub mod overloads;
 pub mod parallel;
 pub mod random;
 pub mod reduce;
+mod sites;
 
 pub use cast::Casting;
 pub use elementwise::{BinaryOp, CompareOp, UnaryOp};

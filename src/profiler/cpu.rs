@@ -1,91 +1,229 @@
-//! Native CPU stacks sampled by pprof-rs (`ProfilerGuard`). Its signal
-//! handler sees only native frames, so `cpu.*` outputs are native stacks;
-//! scope and op attribution comes from the instrumentation. Samples here
-//! top out near 240 per CPU-second whatever the rate asked for (FACTS.md),
-//! so the default is 99 Hz.
+//! The CPU samples as native stacks joined to scopes: each sample's
+//! `profile!` scopes and op (from the call-tree node the thread was in when
+//! the sampler's signal came) above the native frames it interrupted, with
+//! the runtime's plumbing frames (`std::rt`, `catch_unwind`, rayon's job and
+//! join machinery, thread start) left out. Written as folded lines
+//! (`cpu.folded`, `cpu.svg`) and as a pprof `profile.proto` built with
+//! pprof-rs's protobuf types (`cpu.pb`).
 
+use super::profile::Profile;
 use super::record::escape_frame;
 use crate::error::{Error, ErrorKind, Result};
-use pprof::protos::Message;
-use std::collections::BTreeMap;
-
-/// Frames from these libraries are skipped while unwinding: unwinding
-/// through them from a signal handler can deadlock.
-const BLOCKLIST: [&str; 4] = ["libc", "libgcc", "pthread", "vdso"];
+use crate::trace::recording::StackSample;
+use pprof::protos::{self, Message};
+use std::collections::{BTreeMap, HashMap};
 
 /// What the CPU sampler collected.
 #[derive(Clone, Debug)]
 pub struct CpuProfile {
     /// The sampling rate asked for.
     pub hz: u32,
-    /// Samples taken (all threads).
+    /// Signals taken (all threads).
     pub samples: u64,
-    /// Native stacks folded root-first, all threads merged (rayon workers'
-    /// towers combine), `frame;frame count`.
+    /// CPU time they stand for, in nanoseconds.
+    pub cpu_ns: u64,
+    /// Stacks folded root-first, all threads merged: scope and op frames,
+    /// then native frames; `frame;frame count` with the count in samples.
     pub folded: String,
-    /// pprof-rs's own `profile.proto` encoding (`cpu.pb`).
+    /// The same stacks as a pprof `profile.proto` (`cpu.pb`): sample types
+    /// `samples`/`count` and `cpu`/`nanoseconds`.
     pub pprof: Vec<u8>,
 }
 
-pub(crate) struct CpuSampler {
-    guard: pprof::ProfilerGuard<'static>,
-    hz: u32,
+/// Native frames that are the runtime's plumbing, not the program's work.
+const PLUMBING: [&str; 16] = [
+    "std::rt::",
+    "std::panicking::",
+    "std::panic::catch_unwind",
+    "std::sys::backtrace::__rust_begin_short_backtrace",
+    "std::sys::pal::",
+    "std::sys::thread::",
+    "std::thread::",
+    "core::ops::function::",
+    "<alloc::boxed::Box<F,A> as core::ops::function::FnOnce",
+    "rayon_core::registry::",
+    "rayon_core::job::",
+    "rayon_core::join::",
+    "rayon_core::scope::",
+    "rayon_core::unwind::",
+    "<rayon_core::job::",
+    "__rust_try",
+];
+
+/// C-level entry frames, matched whole.
+const ENTRY: [&str; 6] = [
+    "main",
+    "_start",
+    "__libc_start_main",
+    "__libc_start_call_main",
+    "start_thread",
+    "clone3",
+];
+
+fn is_plumbing(name: &str) -> bool {
+    ENTRY.contains(&name)
+        || PLUMBING.iter().any(|p| name.starts_with(p))
+        || name.starts_with("<core::panic::unwind_safe::AssertUnwindSafe")
+        || name.starts_with("rayon::iter::plumbing::")
 }
 
-fn cpu_error(what: &str, e: pprof::Error) -> Error {
-    Error::new(ErrorKind::Session, format!("CPU sampling: {what}: {e}"))
-}
-
-impl CpuSampler {
-    pub(crate) fn start(hz: u32) -> Result<CpuSampler> {
-        let guard = pprof::ProfilerGuardBuilder::default()
-            .frequency(hz as i32)
-            .blocklist(&BLOCKLIST)
-            .build()
-            .map_err(|e| cpu_error("cannot start the sampler", e))?;
-        Ok(CpuSampler { guard, hz })
-    }
-
-    pub(crate) fn finish(self) -> Result<CpuProfile> {
-        let report = self
-            .guard
-            .report()
-            .build()
-            .map_err(|e| cpu_error("cannot build the report", e))?;
-        let mut merged: BTreeMap<String, u64> = BTreeMap::new();
-        let mut samples = 0u64;
-        for (frames, &count) in &report.data {
-            let count = count.max(0) as u64;
-            samples += count;
-            let stack: Vec<String> = frames
-                .frames
-                .iter()
-                .rev()
-                .flat_map(|frame| frame.iter().rev().map(|sym| escape_frame(&sym.name())))
-                .collect();
-            let stack = if stack.is_empty() {
-                "(unknown)".to_string()
-            } else {
-                stack.join(";")
-            };
-            *merged.entry(stack).or_insert(0) += count;
+/// The functions at one address, outermost first (inlined frames expand).
+fn symbolize(ip: usize, innermost: bool) -> Vec<String> {
+    // A return address points after the call: look up the call itself.
+    let addr = if innermost { ip } else { ip.saturating_sub(1) };
+    let mut names = Vec::new();
+    backtrace::resolve(addr as *mut std::ffi::c_void, |sym| {
+        if let Some(n) = sym.name() {
+            names.push(format!("{n:#}"));
         }
-        let folded = merged.iter().map(|(s, c)| format!("{s} {c}\n")).collect();
-        let profile = report
-            .pprof()
-            .map_err(|e| cpu_error("cannot encode cpu.pb", e))?;
-        let mut pprof = Vec::new();
-        profile.encode(&mut pprof).map_err(|e| {
-            Error::new(
-                ErrorKind::Format,
-                format!("CPU sampling: encoding cpu.pb: {e}"),
-            )
-        })?;
+    });
+    if names.is_empty() {
+        names.push(format!("{addr:#x}"));
+    }
+    names.reverse();
+    names
+}
+
+impl CpuProfile {
+    /// Joins the sampler's stacks to `profile`'s records (`node_records`:
+    /// each call-tree node's record index).
+    pub(crate) fn build(
+        hz: u32,
+        profile: &Profile,
+        node_records: &[Option<usize>],
+        stacks: Vec<StackSample>,
+    ) -> Result<CpuProfile> {
+        let mut names: HashMap<(usize, bool), Vec<String>> = HashMap::new();
+        let mut merged: BTreeMap<Vec<String>, (u64, u64)> = BTreeMap::new();
+        let (mut samples, mut cpu_ns) = (0u64, 0u64);
+        for s in stacks {
+            samples += s.samples;
+            cpu_ns += s.ns;
+            let mut stack: Vec<String> = node_records
+                .get(s.node as usize)
+                .copied()
+                .flatten()
+                .map(|r| profile.path(r))
+                .unwrap_or_default();
+            let mut native = Vec::new();
+            for (k, &ip) in s.frames.iter().enumerate().rev() {
+                let innermost = k == 0;
+                let fs = names
+                    .entry((ip, innermost))
+                    .or_insert_with(|| symbolize(ip, innermost));
+                native.extend(
+                    fs.iter()
+                        .filter(|n| !is_plumbing(n))
+                        .map(|n| escape_frame(n)),
+                );
+            }
+            if native.is_empty() && stack.is_empty() {
+                native.push("(unknown)".to_string());
+            }
+            stack.extend(native);
+            let e = merged.entry(stack).or_insert((0, 0));
+            e.0 += s.samples;
+            e.1 += s.ns;
+        }
+        let folded = merged
+            .iter()
+            .map(|(s, (c, _))| format!("{} {c}\n", s.join(";")))
+            .collect();
+        let period_ns = if hz == 0 {
+            0
+        } else {
+            1_000_000_000 / i64::from(hz)
+        };
+        let pprof = encode(&merged, period_ns, profile.wall_ns() as i64)?;
         Ok(CpuProfile {
-            hz: self.hz,
+            hz,
             samples,
+            cpu_ns,
             folded,
             pprof,
         })
     }
+}
+
+/// The stacks as an encoded pprof `Profile`.
+fn encode(
+    stacks: &BTreeMap<Vec<String>, (u64, u64)>,
+    period_ns: i64,
+    wall_ns: i64,
+) -> Result<Vec<u8>> {
+    let mut strings: Vec<String> = vec![String::new()];
+    let mut string_ids: HashMap<String, i64> = HashMap::new();
+    let mut sid = |s: &str| -> i64 {
+        if let Some(&i) = string_ids.get(s) {
+            return i;
+        }
+        strings.push(s.to_string());
+        let i = strings.len() as i64 - 1;
+        string_ids.insert(s.to_string(), i);
+        i
+    };
+    let mut p = protos::Profile {
+        sample_type: vec![
+            protos::ValueType {
+                ty: sid("samples"),
+                unit: sid("count"),
+            },
+            protos::ValueType {
+                ty: sid("cpu"),
+                unit: sid("nanoseconds"),
+            },
+        ],
+        period_type: Some(protos::ValueType {
+            ty: sid("cpu"),
+            unit: sid("nanoseconds"),
+        }),
+        period: period_ns,
+        duration_nanos: wall_ns,
+        default_sample_type: sid("cpu"),
+        ..Default::default()
+    };
+    let mut function_ids: HashMap<String, u64> = HashMap::new();
+    for (stack, &(count, ns)) in stacks {
+        let mut locations = Vec::with_capacity(stack.len());
+        for frame in stack.iter().rev() {
+            let id = match function_ids.get(frame) {
+                Some(&id) => id,
+                None => {
+                    let id = function_ids.len() as u64 + 1;
+                    function_ids.insert(frame.clone(), id);
+                    let name = sid(frame);
+                    p.function.push(protos::Function {
+                        id,
+                        name,
+                        system_name: name,
+                        ..Default::default()
+                    });
+                    p.location.push(protos::Location {
+                        id,
+                        line: vec![protos::Line {
+                            function_id: id,
+                            line: 0,
+                        }],
+                        ..Default::default()
+                    });
+                    id
+                }
+            };
+            locations.push(id);
+        }
+        p.sample.push(protos::Sample {
+            location_id: locations,
+            value: vec![count as i64, ns as i64],
+            label: Vec::new(),
+        });
+    }
+    p.string_table = strings;
+    let mut out = Vec::new();
+    p.encode(&mut out).map_err(|e| {
+        Error::new(
+            ErrorKind::Format,
+            format!("CPU sampling: encoding cpu.pb: {e}"),
+        )
+    })?;
+    Ok(out)
 }

@@ -18,9 +18,11 @@
 //! # }
 //! ```
 
+mod calibrate;
 #[cfg(feature = "cpu")]
 mod cpu;
 mod macros;
+mod mode;
 mod profile;
 mod record;
 mod session;
@@ -28,8 +30,10 @@ pub mod testing;
 
 /// A scope with a name computed at run time: `let _s = scope(&format!("rows={r}"));`.
 pub use crate::trace::enter_dynamic_scope as scope;
+pub use calibrate::EventCost;
 #[cfg(feature = "cpu")]
 pub use cpu::CpuProfile;
-pub use profile::{HeapSource, Profile};
+pub use mode::Mode;
+pub use profile::{HeapSource, Profile, Timing};
 pub use record::{depth_first, escape_frame, find_path, path_of, Children, Record, Visit};
-pub use session::{Session, SessionBuilder};
+pub use session::{Session, SessionBuilder, DEFAULT_HZ};

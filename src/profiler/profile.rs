@@ -1,5 +1,7 @@
 //! [`Profile`]: what a session recorded, as a tree of [`Record`]s.
 
+use super::calibrate::EventCost;
+use super::mode::Mode;
 use super::record::{find_path, path_of, Record};
 use crate::trace::recording::Drained;
 use crate::trace::{ns_per_tick, LabelKind, Metrics, Stamp, ROOT};
@@ -38,8 +40,24 @@ pub struct Profile {
     heap: Option<HeapSource>,
     labels: Vec<(String, String)>,
     dropped_events: u64,
+    timing: Timing,
     #[cfg(feature = "cpu")]
     cpu: Option<super::CpuProfile>,
+}
+
+/// How a profile's times were measured.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Timing {
+    /// The session's mode.
+    pub mode: Mode,
+    /// Sampled mode: CPU time one sampler period stands for (0: no sampler,
+    /// times not measured).
+    pub sample_period_ns: u64,
+    /// Sampled mode: CPU time of samples that found the sample buffer full
+    /// and are missing from the records.
+    pub lost_sample_ns: u64,
+    /// Instrumented mode: the per-event costs subtracted from the times.
+    pub event_cost: EventCost,
 }
 
 /// How a session was run, for [`Profile::build`].
@@ -49,12 +67,15 @@ pub(crate) struct BuildInfo {
     pub heap: Option<HeapSource>,
     pub labels: Vec<(String, String)>,
     pub scalar_time_every: u64,
+    pub mode: Mode,
+    pub event_cost: EventCost,
 }
 
 impl Profile {
     /// Turns the session's per-node metrics into records: every node that
-    /// recorded something, and its ancestors, parents first.
-    pub(crate) fn build(d: Drained, info: BuildInfo) -> Profile {
+    /// recorded something, and its ancestors, parents first. Also returns
+    /// each node's record index.
+    pub(crate) fn build(d: Drained, info: BuildInfo) -> (Profile, Vec<Option<usize>>) {
         let n = d.nodes.len();
         let metrics = |id: usize| d.metrics.get(id).copied().unwrap_or_default();
         // Keep a node if it or a descendant recorded something (children
@@ -69,14 +90,13 @@ impl Profile {
                 }
             }
         }
-        let mut child_ticks = vec![0u64; n];
-        for id in 1..n {
-            let parent = d.nodes[id].0 as usize;
-            if parent != ROOT as usize && parent < n {
-                child_ticks[parent] = child_ticks[parent].saturating_add(metrics(id).ticks);
-            }
-        }
         let ns = ns_per_tick(info.start, info.end);
+        let instrumented = info.mode == Mode::Instrumented;
+        let times = if instrumented {
+            clock_times(&d, ns, &info.event_cost)
+        } else {
+            sampled_times(&d)
+        };
         let mut index: Vec<Option<usize>> = vec![None; n];
         let mut records = Vec::new();
         for id in 1..n {
@@ -86,6 +106,7 @@ impl Profile {
             let (parent, label) = d.nodes[id];
             let l = d.labels[label as usize];
             let m: Metrics = metrics(id);
+            let t = times[id];
             index[id] = Some(records.len());
             records.push(Record {
                 parent: index.get(parent as usize).copied().flatten(),
@@ -93,11 +114,16 @@ impl Profile {
                 name: l.name.to_string(),
                 dtype: l.dtype.to_string(),
                 class: l.class,
-                total_ns: m.ticks as f64 * ns,
-                self_ns: m.ticks.saturating_sub(child_ticks[id]) as f64 * ns,
-                time_sampled: info.scalar_time_every > 1
-                    && l.kind == LabelKind::Op
-                    && l.class.is_some_and(|c| c.is_per_element()),
+                total_ns: t.total,
+                self_ns: t.own,
+                time_sampled: !instrumented
+                    || (info.scalar_time_every > 1
+                        && l.kind == LabelKind::Op
+                        && l.class.is_some_and(|c| c.is_per_element())),
+                time_err_ns: t.total_err,
+                self_err_ns: t.own_err,
+                total_raw_ns: t.total_raw,
+                self_raw_ns: t.own_raw,
                 // Ticks become total_ns and self_ns above; records carry no raw clock.
                 metrics: Metrics { ticks: 0, ..m },
             });
@@ -115,7 +141,7 @@ impl Profile {
                 })
                 .collect()
         };
-        Profile {
+        let profile = Profile {
             peak_holders: holders(&d.peak_owners),
             heap_peak_holders: holders(&d.heap_peak_owners),
             records,
@@ -129,9 +155,21 @@ impl Profile {
             heap: info.heap,
             labels: info.labels,
             dropped_events: d.dropped_events,
+            timing: Timing {
+                mode: info.mode,
+                sample_period_ns: d.sample_period_ns,
+                lost_sample_ns: d.lost_sample_ns,
+                event_cost: info.event_cost,
+            },
             #[cfg(feature = "cpu")]
             cpu: None,
-        }
+        };
+        (profile, index)
+    }
+
+    /// How the times were measured.
+    pub fn timing(&self) -> Timing {
+        self.timing
     }
 
     #[cfg(feature = "cpu")]
@@ -211,4 +249,106 @@ impl Profile {
     pub fn labels(&self) -> &[(String, String)] {
         &self.labels
     }
+}
+
+/// One node's times.
+#[derive(Clone, Copy, Debug, Default)]
+struct Times {
+    total: f64,
+    own: f64,
+    total_err: f64,
+    own_err: f64,
+    total_raw: f64,
+    own_raw: f64,
+}
+
+/// Sampled mode: a node's own time is its samples' CPU time; totals add up
+/// the subtree. Uncertainty: Poisson, time / sqrt(samples).
+fn sampled_times(d: &Drained) -> Vec<Times> {
+    let n = d.nodes.len();
+    let m = |id: usize| d.metrics.get(id).copied().unwrap_or_default();
+    let mut ns = vec![0u64; n];
+    let mut samples = vec![0u64; n];
+    for id in 1..n {
+        ns[id] = m(id).sample_ns;
+        samples[id] = m(id).samples;
+    }
+    let (own_ns, own_samples) = (ns.clone(), samples.clone());
+    for id in (1..n).rev() {
+        let p = d.nodes[id].0 as usize;
+        if p != ROOT as usize && p < id {
+            ns[p] = ns[p].saturating_add(ns[id]);
+            samples[p] = samples[p].saturating_add(samples[id]);
+        }
+    }
+    let err = |t: u64, k: u64| {
+        if k == 0 {
+            0.0
+        } else {
+            t as f64 / (k as f64).sqrt()
+        }
+    };
+    (0..n)
+        .map(|id| Times {
+            total: ns[id] as f64,
+            own: own_ns[id] as f64,
+            total_err: err(ns[id], samples[id]),
+            own_err: err(own_ns[id], own_samples[id]),
+            ..Times::default()
+        })
+        .collect()
+}
+
+/// Instrumented mode: clock ticks, less the calibrated cost of the node's
+/// own calls (`inner`) and of every call below it (`outer`).
+fn clock_times(d: &Drained, ns_per_tick: f64, cost: &EventCost) -> Vec<Times> {
+    let n = d.nodes.len();
+    let m = |id: usize| d.metrics.get(id).copied().unwrap_or_default();
+    let per_element = |id: usize| {
+        d.labels
+            .get(d.nodes[id].1 as usize)
+            .is_some_and(|l| l.class.is_some_and(|c| c.is_per_element()))
+    };
+    // Cost every call below a node added to its measured time.
+    let mut below = vec![0f64; n];
+    for id in (1..n).rev() {
+        let p = d.nodes[id].0 as usize;
+        if p != ROOT as usize && p < id {
+            let calls = m(id).calls as f64;
+            let outer = if per_element(id) {
+                cost.scalar_outer_ns
+            } else {
+                cost.outer_ns
+            };
+            below[p] += below[id] + calls * outer;
+        }
+    }
+    let mut raw = vec![0f64; n];
+    let mut total = vec![0f64; n];
+    for id in 1..n {
+        raw[id] = m(id).ticks as f64 * ns_per_tick;
+        let inner = if per_element(id) {
+            cost.scalar_inner_ns
+        } else {
+            cost.inner_ns
+        };
+        total[id] = (raw[id] - m(id).calls as f64 * inner - below[id]).max(0.0);
+    }
+    let (mut child_raw, mut child_total) = (vec![0f64; n], vec![0f64; n]);
+    for id in 1..n {
+        let p = d.nodes[id].0 as usize;
+        if p != ROOT as usize && p < id {
+            child_raw[p] += raw[id];
+            child_total[p] += total[id];
+        }
+    }
+    (0..n)
+        .map(|id| Times {
+            total: total[id],
+            own: (total[id] - child_total[id]).max(0.0),
+            total_raw: raw[id],
+            own_raw: (raw[id] - child_raw[id]).max(0.0),
+            ..Times::default()
+        })
+        .collect()
 }

@@ -23,17 +23,38 @@ pub struct Record {
     /// What kind of work an op is (`None` for scopes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<OpClass>,
-    /// Wall time inside, children included, in nanoseconds.
+    /// Time inside, children included, in nanoseconds: CPU time from samples
+    /// in sampled mode (`time_err_ns` gives its uncertainty), wall time less
+    /// the calibrated profiler cost in instrumented mode.
     pub total_ns: f64,
-    /// Wall time not spent in child scopes or ops.
+    /// Time not spent in child scopes or ops.
     pub self_ns: f64,
-    /// Whether the times were sampled (per-element ops timed 1-in-N and
-    /// scaled); counts and sizes are exact either way.
+    /// Whether the times are estimates rather than clock readings: CPU
+    /// samples (sampled mode) or per-element ops timed 1-in-N and scaled
+    /// (instrumented mode).
     #[serde(default)]
     pub time_sampled: bool,
+    /// One standard deviation of `total_ns` from sampling (Poisson: the
+    /// time over the square root of the samples); 0 for clock readings.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub time_err_ns: f64,
+    /// One standard deviation of `self_ns`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub self_err_ns: f64,
+    /// Instrumented mode: `total_ns` as measured, before the calibrated
+    /// per-event cost was subtracted.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub total_raw_ns: f64,
+    /// Instrumented mode: `self_ns` as measured.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub self_raw_ns: f64,
     /// The counters.
     #[serde(flatten)]
     pub metrics: Metrics,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 impl Deref for Record {
@@ -55,6 +76,10 @@ impl Record {
             total_ns: 0.0,
             self_ns: 0.0,
             time_sampled: false,
+            time_err_ns: 0.0,
+            self_err_ns: 0.0,
+            total_raw_ns: 0.0,
+            self_raw_ns: 0.0,
             metrics: Metrics::default(),
         }
     }
@@ -74,6 +99,10 @@ impl Record {
         self.total_ns += other.total_ns;
         self.self_ns += other.self_ns;
         self.time_sampled |= other.time_sampled;
+        self.time_err_ns = self.time_err_ns.hypot(other.time_err_ns);
+        self.self_err_ns = self.self_err_ns.hypot(other.self_err_ns);
+        self.total_raw_ns += other.total_raw_ns;
+        self.self_raw_ns += other.self_raw_ns;
         self.class = self.class.or(other.class);
         self.metrics.merge(&other.metrics);
     }

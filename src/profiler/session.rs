@@ -1,9 +1,11 @@
 //! [`Session`]: one profiling window, from `start()` to `finish()`.
 
+use super::calibrate::{self, EventCost};
+use super::mode::Mode;
 use super::profile::{BuildInfo, HeapSource, Profile};
 use crate::error::{Error, ErrorKind, Result};
 use crate::trace::recording::{self, Drained, Options};
-use crate::trace::{heap, Stamp};
+use crate::trace::{heap, SamplerConfig, Stamp};
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -12,7 +14,10 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// Configures a [`Session`].
 #[derive(Clone, Debug)]
 pub struct SessionBuilder {
+    mode: Mode,
     cpu_hz: u32,
+    native_stacks: bool,
+    sample_capacity: usize,
     scalar_time_every: u64,
     value_ranges: bool,
     heap: bool,
@@ -22,7 +27,10 @@ pub struct SessionBuilder {
 impl Default for SessionBuilder {
     fn default() -> Self {
         SessionBuilder {
-            cpu_hz: if cfg!(feature = "cpu") { 99 } else { 0 },
+            mode: Mode::Sampled,
+            cpu_hz: DEFAULT_HZ,
+            native_stacks: cfg!(feature = "cpu"),
+            sample_capacity: 1 << 16,
             scalar_time_every: 1,
             value_ranges: false,
             heap: false,
@@ -31,13 +39,41 @@ impl Default for SessionBuilder {
     }
 }
 
+/// The sampler's default rate: one period per millisecond of a thread's CPU time.
+pub const DEFAULT_HZ: u32 = 1000;
+
 impl SessionBuilder {
-    /// The CPU sampling rate in Hz (default 99 with the `cpu` feature; 0
-    /// turns sampling off). pprof-rs delivers at most ~240 samples per
-    /// CPU-second here whatever the rate, so rates above ~200 Hz gain nothing.
-    /// Without the `cpu` feature any rate is ignored.
+    /// How time is measured: [`Mode::Sampled`] (default) or [`Mode::Instrumented`].
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The CPU-time sampling rate per thread in Hz (default 1000; 0 turns
+    /// the sampler off). The kernel checks CPU timers at its tick (250 Hz
+    /// here), so faster rates deliver fewer signals, each weighed by the
+    /// periods it stands for (the timer's overrun count): totals stay right,
+    /// resolution is the tick's. Linux only; elsewhere no samples are taken.
     pub fn cpu_hz(mut self, hz: u32) -> Self {
         self.cpu_hz = hz;
+        self
+    }
+
+    /// Whether each CPU sample also walks the native stack, for `cpu.svg`
+    /// and `cpu.pb` (default on with the `cpu` feature). Off, the sampler
+    /// only attributes time to scopes and ops.
+    pub fn native_stacks(mut self, on: bool) -> Self {
+        self.native_stacks = on;
+        self
+    }
+
+    /// The most CPU samples a session keeps (default 65,536, about four
+    /// minutes of one thread's CPU at 250 signals a second); later ones
+    /// are counted as lost (`Profile::lost_sample_ns`). Memory is reserved
+    /// (not touched) at start: 536 bytes a sample with native stacks, 24
+    /// without, unmapped at `finish`.
+    pub fn sample_capacity(mut self, samples: usize) -> Self {
+        self.sample_capacity = samples.max(1);
         self
     }
 
@@ -50,10 +86,11 @@ impl SessionBuilder {
         self
     }
 
-    /// Op-time sampling for scalar `get`/`set` (the per-element loop path,
-    /// millions of calls): time 1 call in `n` per thread and scale the time
-    /// by `n`. Calls, elements and bytes stay exact; records and reports mark
-    /// such times as sampled. Default 1 (every call timed; ~20 ns each).
+    /// Instrumented mode's op-time sampling for scalar `get`/`set` (the
+    /// per-element loop path, millions of calls): time 1 call in `n` per op
+    /// and thread and scale the time by `n`. Calls, elements and bytes stay
+    /// exact; records and reports mark such times as sampled. Default 1
+    /// (every call timed; ~20 ns each).
     pub fn scalar_time_every(mut self, n: u64) -> Self {
         self.scalar_time_every = n.max(1);
         self
@@ -86,30 +123,34 @@ impl SessionBuilder {
                 "a profiling session is already running in this process; finish it first",
             ));
         }
-        #[cfg(feature = "cpu")]
-        let cpu = if self.cpu_hz > 0 {
-            match super::cpu::CpuSampler::start(self.cpu_hz) {
-                Ok(s) => Some(s),
-                Err(e) => {
-                    ACTIVE.store(false, Ordering::Release);
-                    return Err(e);
-                }
-            }
+        let sampling = self.cpu_hz > 0 && cfg!(target_os = "linux");
+        let instrumented = self.mode == Mode::Instrumented;
+        let event_cost = if instrumented {
+            calibrate::event_cost(self.scalar_time_every)
         } else {
-            None
+            EventCost::default()
         };
         let start = Stamp::now();
         let epoch = recording::start(Options {
+            instrumented,
+            sampler: sampling.then_some(SamplerConfig {
+                hz: self.cpu_hz,
+                stacks: self.native_stacks && cfg!(feature = "cpu"),
+                capacity: self.sample_capacity,
+            }),
             scalar_time_every: self.scalar_time_every,
             value_ranges: self.value_ranges,
-        });
+        })
+        .map_err(|e| {
+            ACTIVE.store(false, Ordering::Release);
+            Error::new(ErrorKind::Session, format!("CPU sampling: {e}"))
+        })?;
         Ok(Session {
             epoch,
             start,
             builder: self,
+            event_cost,
             done: false,
-            #[cfg(feature = "cpu")]
-            cpu,
             _not_send: PhantomData,
         })
     }
@@ -135,14 +176,14 @@ pub struct Session {
     epoch: u64,
     start: Stamp,
     builder: SessionBuilder,
+    event_cost: EventCost,
     done: bool,
-    #[cfg(feature = "cpu")]
-    cpu: Option<super::cpu::CpuSampler>,
     _not_send: PhantomData<*const ()>,
 }
 
 impl Session {
-    /// A builder with the defaults: heap report off, no labels.
+    /// A builder with the defaults: sampled mode at 1000 Hz with native
+    /// stacks, heap report off, no labels.
     pub fn builder() -> SessionBuilder {
         SessionBuilder::default()
     }
@@ -160,8 +201,10 @@ impl Session {
     /// # Errors
     /// [`ErrorKind::Session`] if the CPU sampler's report cannot be built.
     pub fn finish(mut self) -> Result<Profile> {
+        #[cfg(feature = "cpu")]
+        let hz = self.builder.cpu_hz;
         let end = Stamp::now();
-        let drained = self.stop();
+        let mut drained = self.stop();
         let heap = self.builder.heap.then(|| {
             if heap::installed() {
                 HeapSource::Global
@@ -169,8 +212,10 @@ impl Session {
                 HeapSource::Buffers
             }
         });
-        #[allow(unused_mut)]
-        let mut profile = Profile::build(
+        #[allow(unused_variables)]
+        let stacks = std::mem::take(&mut drained.stacks);
+        #[allow(unused_mut, unused_variables)]
+        let (mut profile, node_records) = Profile::build(
             drained,
             BuildInfo {
                 start: self.start,
@@ -178,11 +223,18 @@ impl Session {
                 heap,
                 labels: std::mem::take(&mut self.builder.labels),
                 scalar_time_every: self.builder.scalar_time_every,
+                mode: self.builder.mode,
+                event_cost: self.event_cost,
             },
         );
         #[cfg(feature = "cpu")]
-        if let Some(cpu) = self.cpu.take() {
-            profile.set_cpu(cpu.finish()?);
+        if self.builder.native_stacks && !stacks.is_empty() {
+            profile.set_cpu(super::cpu::CpuProfile::build(
+                hz,
+                &profile,
+                &node_records,
+                stacks,
+            )?);
         }
         Ok(profile)
     }

@@ -124,6 +124,7 @@ pub(crate) fn from_v2(value: serde_json::Value) -> Result<Report> {
             self_ns: r.self_ns,
             time_sampled: r.time_sampled,
             metrics: r.metrics,
+            ..Record::new(None, r.kind, "", "")
         };
         match b.by_path.get(&r.path) {
             // A placeholder made for an earlier child, or the same path twice.

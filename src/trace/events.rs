@@ -5,7 +5,7 @@
 use super::class::OpClass;
 use super::clock::now_ticks;
 use super::records;
-use super::state::{current, enabled, epoch, set_current};
+use super::state::{current, enabled, epoch, mode, set_current, set_scalar_site};
 use super::tree::{self, LabelId, NodeId, ROOT};
 use std::cell::Cell;
 use std::marker::PhantomData;
@@ -34,7 +34,7 @@ pub fn register_scope(name: &'static str) -> LabelId {
 pub fn enter_dynamic_scope(name: &str) -> ScopeGuard {
     if !enabled() {
         return ScopeGuard {
-            live: None,
+            guard: Guard::Idle,
             _not_send: PhantomData,
         };
     }
@@ -52,7 +52,8 @@ struct Live {
     /// The range of integer values the op produced, if it reported one.
     values: Option<(i64, i64)>,
     /// Scale of the measured time: 1 when every call is timed, N when this
-    /// call stands for N (1-in-N sampling), 0 when this call is not timed.
+    /// call stands for N (1-in-N timing), 0 when this call is not timed
+    /// (sampled mode, where time comes from the sampler).
     weight: u64,
 }
 
@@ -128,10 +129,126 @@ fn leave(live: &Live) {
     });
 }
 
+/// A scope or op in sampled mode: counted when entered, no clock read;
+/// leaving only restores the thread's node.
+#[derive(Clone, Copy)]
+struct Counted {
+    epoch: u64,
+    prev: NodeId,
+}
+
+/// The last (epoch, parent, label) -> (node, entry) lookups of this thread:
+/// loops enter the same few scopes and ops again and again.
+#[derive(Clone, Copy)]
+struct Cached {
+    epoch: u64,
+    parent: NodeId,
+    label: LabelId,
+    node: NodeId,
+    entry: Option<&'static records::Entry>,
+}
+
+const NO_CACHE: Cached = Cached {
+    epoch: 0,
+    parent: 0,
+    label: 0,
+    node: 0,
+    entry: None,
+};
+
+thread_local! {
+    static ENTRIES: Cell<[Cached; 2]> = const { Cell::new([NO_CACHE; 2]) };
+}
+
+/// Enters `label` in sampled mode: one call and `sizes` added to this
+/// thread's entry for the node, which becomes the current one.
+#[inline]
+fn enter_counted(label: LabelId, sizes: [u64; 3], array_elements: u64) -> Counted {
+    let epoch = epoch();
+    let parent = current();
+    let cache = ENTRIES.try_with(Cell::get).unwrap_or([NO_CACHE; 2]);
+    let hit = cache
+        .iter()
+        .find(|c| c.epoch == epoch && c.parent == parent && c.label == label)
+        .copied();
+    let c = match hit {
+        Some(c) => c,
+        None => lookup_entry(epoch, parent, label, cache[0]),
+    };
+    if let Some(e) = c.entry {
+        records::add_call(
+            e,
+            &records::Call {
+                elements: sizes[0],
+                bytes_read: sizes[1],
+                bytes_written: sizes[2],
+                max_elements: array_elements,
+                ..records::Call::default()
+            },
+        );
+    }
+    Counted {
+        epoch,
+        prev: set_current(c.node),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn lookup_entry(epoch: u64, parent: NodeId, label: LabelId, newest: Cached) -> Cached {
+    let node = tree::child(epoch, parent, label);
+    let c = Cached {
+        epoch,
+        parent,
+        label,
+        node,
+        entry: records::entry_of(epoch, node),
+    };
+    let _ = ENTRIES.try_with(|e| e.set([c, newest]));
+    c
+}
+
+impl Counted {
+    #[inline]
+    fn leave(self) {
+        set_current(if self.epoch == epoch() {
+            self.prev
+        } else {
+            ROOT
+        });
+    }
+}
+
+enum Guard {
+    Idle,
+    Counted(Counted),
+    Timed(Live),
+}
+
+impl Guard {
+    #[inline]
+    fn enter(label: impl FnOnce() -> LabelId, sizes: [u64; 3]) -> Guard {
+        match mode() {
+            None => Guard::Idle,
+            Some(false) => Guard::Counted(enter_counted(label(), sizes, sizes[0])),
+            Some(true) => Guard::Timed(enter(label(), sizes, 1)),
+        }
+    }
+
+    #[inline]
+    fn leave(&self) {
+        match self {
+            Guard::Idle => {}
+            Guard::Counted(c) => c.leave(),
+            Guard::Timed(live) => leave(live),
+        }
+    }
+}
+
 /// Times one scope until dropped; see `profile!`.
 #[must_use = "the scope lasts until the guard drops"]
 pub struct ScopeGuard {
-    live: Option<Live>,
+    guard: Guard,
     /// Scopes stay on the thread that opened them.
     _not_send: PhantomData<*const ()>,
 }
@@ -141,25 +258,26 @@ pub struct ScopeGuard {
 #[inline]
 pub fn enter_scope(label: LabelId) -> ScopeGuard {
     ScopeGuard {
-        live: enabled().then(|| enter(label, [0; 3], 1)),
+        guard: Guard::enter(|| label, [0; 3]),
         _not_send: PhantomData,
     }
 }
 
 impl Drop for ScopeGuard {
+    #[inline]
     fn drop(&mut self) {
-        if let Some(live) = &self.live {
-            leave(live);
-        }
+        self.guard.leave();
     }
 }
 
 /// Times one operation until dropped; see [`op`].
 #[must_use = "the operation is timed until the guard drops"]
 pub struct OpGuard {
-    live: Option<Live>,
+    guard: Guard,
     /// The node to return to, for counted-only scalar ops that may allocate.
     restore: Option<NodeId>,
+    /// A sampled-mode scalar op: leave the scalar site on drop.
+    clear_site: bool,
     _not_send: PhantomData<*const ()>,
 }
 
@@ -185,24 +303,30 @@ pub fn op(
     bytes_written: usize,
 ) -> OpGuard {
     OpGuard {
-        live: enabled().then(|| {
-            enter(
-                tree::op_label(name, class, dtype),
-                [elements as u64, bytes_read as u64, bytes_written as u64],
-                1,
-            )
-        }),
+        guard: Guard::enter(
+            || tree::op_label(name, class, dtype),
+            [elements as u64, bytes_read as u64, bytes_written as u64],
+        ),
         restore: None,
+        clear_site: false,
         _not_send: PhantomData,
     }
+}
+
+/// A per-element op's call site: its name, class and dtype, in a static
+/// (one per op and dtype), so that the hot path and the sampler's signal
+/// handler refer to it by address.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ScalarSite {
+    pub name: &'static str,
+    pub class: OpClass,
+    pub dtype: &'static str,
 }
 
 /// What a per-element op (`get`, `set`, `push`) reports.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ScalarOp {
-    pub name: &'static str,
-    pub class: OpClass,
-    pub dtype: &'static str,
+    pub site: &'static ScalarSite,
     /// The array indexed (or grown to), in elements.
     pub array_elements: usize,
     pub bytes_read: usize,
@@ -213,19 +337,101 @@ pub(crate) struct ScalarOp {
     pub writes_integer: bool,
 }
 
-/// Like [`op`] for one-element access: counted on every call, timed
-/// 1-in-N calls with the time scaled up. Untimed calls take a short path
-/// that bumps the counts only; with `may_allocate` the op is also made the
-/// current node until the guard drops, so an allocation inside is charged
-/// to it. A `writes_integer` op takes the full path while value ranges are
-/// recorded.
+/// Like [`op`] for one-element access, the per-element loop's path.
+///
+/// Sampled mode: the op marks itself as this thread's scalar site (the
+/// sampler charges CPU samples to it) and counts calls through a countdown:
+/// each thread's first [`EXACT_SCALAR_CALLS`] calls of a session exactly,
+/// then 1-in-[`SCALAR_SAMPLE_EVERY`] calls at random (geometric gaps), each
+/// standing for that many, marked as estimated. An op that may allocate
+/// (or reports value ranges) is counted exactly and made the current node.
+///
+/// Instrumented mode: counted on every call, timed 1-in-N (`scalar_time_every`,
+/// one counter per op) with the time scaled up.
 #[inline]
 pub(crate) fn scalar_op(s: ScalarOp) -> OpGuard {
-    if !enabled() {
-        return OpGuard::idle();
+    match mode() {
+        None => OpGuard::idle(),
+        Some(false) if !(s.may_allocate || s.writes_integer && value_ranges()) => {
+            set_scalar_site(s.site as *const ScalarSite as usize);
+            super::countdown::tick(&s);
+            OpGuard {
+                guard: Guard::Idle,
+                restore: None,
+                clear_site: true,
+                _not_send: PhantomData,
+            }
+        }
+        Some(false) => scalar_exact(&s, 0),
+        Some(true) => scalar_instrumented(&s),
     }
+}
+
+fn value_ranges() -> bool {
+    VALUE_RANGES.load(Ordering::Relaxed)
+}
+
+/// Counts `weight` calls of `s` (0: one, not estimated) under the current
+/// node; returns that node.
+pub(crate) fn count_scalar(s: &ScalarOp, weight: u64) -> (u64, NodeId) {
+    let epoch = epoch();
+    let label = tree::op_label(s.site.name, s.site.class, s.site.dtype);
+    let node = tree::child(epoch, current(), label);
+    let w = weight.max(1);
+    if weight == 0 {
+        records::bump_call(
+            epoch,
+            node,
+            &records::Call {
+                elements: 1,
+                bytes_read: s.bytes_read as u64,
+                bytes_written: s.bytes_written as u64,
+                max_elements: s.array_elements as u64,
+                ..records::Call::default()
+            },
+        );
+    } else {
+        records::update(epoch, node, |m| {
+            m.calls = w;
+            m.estimated_calls = w;
+            m.elements = w;
+            m.bytes_read = w.saturating_mul(s.bytes_read as u64);
+            m.bytes_written = w.saturating_mul(s.bytes_written as u64);
+            m.max_elements = s.array_elements as u64;
+        });
+    }
+    (epoch, node)
+}
+
+/// A scalar op counted exactly and not timed; made the current node while
+/// it may allocate, so that its allocations are charged to it.
+fn scalar_exact(s: &ScalarOp, _weight: u64) -> OpGuard {
+    if s.writes_integer && value_ranges() {
+        let mut live = enter(
+            tree::op_label(s.site.name, s.site.class, s.site.dtype),
+            [1, s.bytes_read as u64, s.bytes_written as u64],
+            0,
+        );
+        live.array_elements = s.array_elements as u64;
+        return OpGuard {
+            guard: Guard::Timed(live),
+            restore: None,
+            clear_site: false,
+            _not_send: PhantomData,
+        };
+    }
+    let (_, node) = count_scalar(s, 0);
+    OpGuard {
+        guard: Guard::Idle,
+        restore: s.may_allocate.then(|| set_current(node)),
+        clear_site: false,
+        _not_send: PhantomData,
+    }
+}
+
+fn scalar_instrumented(s: &ScalarOp) -> OpGuard {
     let every = SCALAR_TIME_EVERY.load(Ordering::Relaxed);
-    let label = tree::op_label(s.name, s.class, s.dtype);
+    let label = tree::op_label(s.site.name, s.site.class, s.site.dtype);
     let weight = if every <= 1 {
         1
     } else {
@@ -243,26 +449,9 @@ pub(crate) fn scalar_op(s: ScalarOp) -> OpGuard {
             0
         }
     };
-    if weight == 0 && !(s.writes_integer && VALUE_RANGES.load(Ordering::Relaxed)) {
+    if weight == 0 && !(s.writes_integer && value_ranges()) {
         // Counted, not timed: no clock reads and no record merge on drop.
-        let epoch = epoch();
-        let node = tree::child(epoch, current(), label);
-        records::bump_call(
-            epoch,
-            node,
-            &records::Call {
-                elements: 1,
-                bytes_read: s.bytes_read as u64,
-                bytes_written: s.bytes_written as u64,
-                max_elements: s.array_elements as u64,
-                ..records::Call::default()
-            },
-        );
-        return OpGuard {
-            live: None,
-            restore: s.may_allocate.then(|| set_current(node)),
-            _not_send: PhantomData,
-        };
+        return scalar_exact(s, 0);
     }
     let mut live = enter(
         label,
@@ -271,8 +460,9 @@ pub(crate) fn scalar_op(s: ScalarOp) -> OpGuard {
     );
     live.array_elements = s.array_elements as u64;
     OpGuard {
-        live: Some(live),
+        guard: Guard::Timed(live),
         restore: None,
+        clear_site: false,
         _not_send: PhantomData,
     }
 }
@@ -280,8 +470,9 @@ pub(crate) fn scalar_op(s: ScalarOp) -> OpGuard {
 impl OpGuard {
     fn idle() -> OpGuard {
         OpGuard {
-            live: None,
+            guard: Guard::Idle,
             restore: None,
+            clear_site: false,
             _not_send: PhantomData,
         }
     }
@@ -291,27 +482,39 @@ impl OpGuard {
     /// with value ranges on.
     #[inline]
     pub fn wants_values(&self) -> bool {
-        self.live.is_some() && VALUE_RANGES.load(Ordering::Relaxed)
+        !matches!(self.guard, Guard::Idle) && VALUE_RANGES.load(Ordering::Relaxed)
     }
 
     /// Records that the op produced integer values in `lo..=hi`.
     pub fn record_values(&mut self, lo: i64, hi: i64) {
-        if let Some(live) = &mut self.live {
-            live.values = Some(match live.values {
-                Some((a, b)) => (a.min(lo), b.max(hi)),
-                None => (lo, hi),
-            });
+        match &mut self.guard {
+            Guard::Timed(live) => {
+                live.values = Some(match live.values {
+                    Some((a, b)) => (a.min(lo), b.max(hi)),
+                    None => (lo, hi),
+                });
+            }
+            Guard::Counted(c) => {
+                // Counted when entered (the op is the current node until
+                // the guard drops); the range goes in as its own update.
+                records::update(c.epoch, current(), |m| {
+                    m.value_min = lo;
+                    m.value_max = hi;
+                });
+            }
+            Guard::Idle => {}
         }
     }
 }
 
 impl Drop for OpGuard {
     fn drop(&mut self) {
-        if let Some(live) = &self.live {
-            leave(live);
-        }
+        self.guard.leave();
         if let Some(prev) = self.restore {
             set_current(prev);
+        }
+        if self.clear_site {
+            set_scalar_site(0);
         }
     }
 }
@@ -386,6 +589,7 @@ impl Context {
         if !enabled() || self.epoch != epoch() {
             return f();
         }
+        super::sampler::arm_this_thread(self.epoch);
         let prev = set_current(self.node);
         struct Restore(NodeId);
         impl Drop for Restore {

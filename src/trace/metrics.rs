@@ -223,8 +223,19 @@ macro_rules! metrics {
 }
 
 metrics! {
-    /// Times the scope or op was entered.
+    /// Times the scope or op was entered. In sampled mode scalar `get`/`set`
+    /// calls past each thread's first 4096 are counted 1-in-256 (see
+    /// `estimated_calls`).
     calls: u64 = Sum,
+    /// How many of `calls` (and of the elements and bytes that go with
+    /// them) are estimates from 1-in-256 sampling rather than counted one by
+    /// one (sampled mode, scalar ops only; 0: exact).
+    estimated_calls: u64 = Sum,
+    /// CPU-time samples that landed here, children excluded (sampled mode).
+    samples: u64 = Sum,
+    /// CPU time those samples stand for, in nanoseconds (sampled mode):
+    /// reports show it as sampled `self_ns` with its uncertainty.
+    sample_ns: u64 = Sum,
     /// Clock ticks spent inside, children included (reports show `total_ns`).
     ticks: u64 = Sum internal,
     /// Elements the op produced or consumed.

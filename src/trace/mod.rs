@@ -14,19 +14,22 @@
 mod buffers;
 mod class;
 mod clock;
+mod countdown;
 mod events;
 pub(crate) mod heap;
 mod held;
 mod metrics;
 pub(crate) mod recording;
 mod records;
+mod sampler;
 mod state;
 mod tree;
 
 pub(crate) use buffers::{buffer_held, buffer_owner};
 pub use class::OpClass;
 pub(crate) use clock::{ns_per_tick, Stamp};
-pub(crate) use events::{alloc_event, scalar_op, AllocKind, ScalarOp};
+pub use countdown::{EXACT_SCALAR_CALLS, SCALAR_SAMPLE_EVERY};
+pub(crate) use events::{alloc_event, scalar_op, AllocKind, ScalarOp, ScalarSite};
 pub use events::{enter_dynamic_scope, op, Context, OpGuard, ScopeGuard};
 #[doc(hidden)]
 pub use events::{enter_scope, register_scope};
@@ -34,6 +37,7 @@ pub use heap::FLUSH_BYTES as HEAP_FLUSH_BYTES;
 pub use metrics::{FieldInfo, Merge, Metrics};
 #[doc(hidden)]
 pub use records::thread_tables;
+pub(crate) use sampler::SamplerConfig;
 pub use state::enabled;
 #[doc(hidden)]
 pub use tree::LabelId;

@@ -2,15 +2,20 @@
 //! recorded. Only the profiler's `Session` calls these, after its
 //! one-session-per-process check.
 
-use super::events::{set_scalar_time_every, set_value_ranges};
+use super::events::{set_scalar_time_every, set_value_ranges, ScalarSite};
 use super::metrics::Metrics;
+use super::sampler::{self, SamplerConfig};
 use super::tree::{self, Label, LabelId, NodeId};
 use super::{heap, held, records, state};
 
 /// What a recording is asked to do.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Options {
-    /// Time per-element ops 1-in-N.
+    /// Per-event clock reads (instrumented mode) instead of sampled time.
+    pub instrumented: bool,
+    /// The CPU-time sampler, if on.
+    pub sampler: Option<SamplerConfig>,
+    /// Instrumented mode: time per-element ops 1-in-N.
     pub scalar_time_every: u64,
     /// Integer-producing ops report their value ranges.
     pub value_ranges: bool,
@@ -19,7 +24,10 @@ pub(crate) struct Options {
 /// Starts recording for a new session and returns its epoch: an empty call
 /// tree, fresh per-thread tables (each thread clears its own on its first
 /// event), heap counters at zero.
-pub(crate) fn start(opts: Options) -> u64 {
+///
+/// # Errors
+/// The sampler's, if it cannot start (nothing is recording then).
+pub(crate) fn start(opts: Options) -> Result<u64, String> {
     set_scalar_time_every(opts.scalar_time_every);
     set_value_ranges(opts.value_ranges);
     let e = state::next_epoch();
@@ -27,13 +35,26 @@ pub(crate) fn start(opts: Options) -> u64 {
     held::reset(e);
     heap::reset();
     state::set_current_root();
-    state::set_enabled(true);
-    e
+    if let Some(cfg) = opts.sampler {
+        sampler::start(e, cfg)?;
+    }
+    state::set_mode(Some(opts.instrumented));
+    Ok(e)
 }
 
-/// Stops recording.
+/// Stops recording (and sampling).
 pub(crate) fn stop() {
-    state::set_enabled(false);
+    state::set_mode(None);
+}
+
+/// One native stack the sampler saw, under a call-tree node.
+#[derive(Clone, Debug)]
+pub(crate) struct StackSample {
+    pub node: NodeId,
+    /// Return addresses, innermost first (empty: not walked).
+    pub frames: Vec<usize>,
+    pub samples: u64,
+    pub ns: u64,
 }
 
 /// What a session recorded.
@@ -55,11 +76,49 @@ pub(crate) struct Drained {
     pub heap_peak_bytes: u64,
     /// Who held them then, by allocating node, largest first.
     pub heap_peak_owners: Vec<(NodeId, u64)>,
+    /// The sampler's period in nanoseconds of CPU time (0: no sampler).
+    pub sample_period_ns: u64,
+    /// CPU time of samples that found the sample ring full (not attributed).
+    pub lost_sample_ns: u64,
+    /// The samples by node and native stack.
+    pub stacks: Vec<StackSample>,
 }
 
 /// Collects what session `epoch` recorded, from every thread.
 pub(crate) fn drain(epoch: u64) -> Drained {
-    let metrics = records::drain(epoch);
+    let samples = sampler::stop().unwrap_or_default();
+    let mut metrics = records::drain(epoch);
+    let mut stacks = Vec::new();
+    for ((node, site, frames), (count, periods)) in samples.by_stack {
+        let node = if site == 0 {
+            node
+        } else {
+            // SAFETY: a non-zero site is the address of a `&'static ScalarSite`
+            // (set by `scalar_op` only).
+            let site = unsafe { &*(site as *const ScalarSite) };
+            tree::child(
+                epoch,
+                node,
+                tree::op_label(site.name, site.class, site.dtype),
+            )
+        };
+        if node == tree::DROPPED {
+            continue;
+        }
+        let ns = periods.saturating_mul(samples.period_ns);
+        if metrics.len() <= node as usize {
+            metrics.resize(node as usize + 1, Metrics::default());
+        }
+        let m = &mut metrics[node as usize];
+        m.samples = m.samples.saturating_add(count);
+        m.sample_ns = m.sample_ns.saturating_add(ns);
+        stacks.push(StackSample {
+            node,
+            frames,
+            samples: count,
+            ns,
+        });
+    }
     let (labels, nodes) = tree::snapshot(epoch);
     let (peak_bytes, peak_owners) = held::peak(epoch);
     let (heap_peak_bytes, heap_peak_owners) = heap::peak();
@@ -72,5 +131,8 @@ pub(crate) fn drain(epoch: u64) -> Drained {
         peak_owners,
         heap_peak_bytes,
         heap_peak_owners,
+        sample_period_ns: samples.period_ns,
+        lost_sample_ns: samples.lost_periods.saturating_mul(samples.period_ns),
+        stacks,
     }
 }

@@ -26,7 +26,7 @@ const CHUNK: usize = 64;
 const DIR: usize = 256;
 const DIRS: usize = MAX_NODES / (CHUNK * DIR);
 
-type Entry = [AtomicU64; LEN];
+pub(crate) type Entry = [AtomicU64; LEN];
 type Chunk = [Entry; CHUNK];
 type Dir = [AtomicPtr<Chunk>; DIR];
 
@@ -238,25 +238,46 @@ pub(crate) fn bump_call(epoch: u64, node: NodeId, c: &Call) {
             tree::note_dropped(); // `DROPPED`, past the tree's last node
             return;
         };
-        {
-            // Only this thread writes: loads and stores suffice.
-            let add = |f: Field, d: u64| {
-                let a = &e[f as usize];
-                if d != 0 {
-                    a.store(a.load(Relaxed).saturating_add(d), Relaxed);
-                }
-            };
-            add(Field::calls, 1);
-            add(Field::ticks, c.ticks);
-            add(Field::elements, c.elements);
-            add(Field::bytes_read, c.bytes_read);
-            add(Field::bytes_written, c.bytes_written);
-            let m = &e[Field::max_elements as usize];
-            if m.load(Relaxed) < c.max_elements {
-                m.store(c.max_elements, Relaxed);
-            }
+        add_call(e, c);
+    });
+}
+
+/// This thread's entry for `node` in session `epoch` (made if missing), to
+/// cache and update with [`add_call`]; `None` past the tree's last node or
+/// for a straggler event of a finished session.
+pub(crate) fn entry_of(epoch: u64, node: NodeId) -> Option<&'static Entry> {
+    if node == DROPPED {
+        tree::note_dropped();
+        return None;
+    }
+    let mut out = None;
+    with_slot(|slot| {
+        if slot.enter_epoch(epoch) {
+            out = slot.entry(node);
         }
     });
+    out
+}
+
+/// Adds one call to an entry of this thread's table (from [`entry_of`]).
+#[inline(always)]
+pub(crate) fn add_call(e: &Entry, c: &Call) {
+    // Only this thread writes: loads and stores suffice.
+    let add = |f: Field, d: u64| {
+        let a = &e[f as usize];
+        if d != 0 {
+            a.store(a.load(Relaxed).saturating_add(d), Relaxed);
+        }
+    };
+    add(Field::calls, 1);
+    add(Field::ticks, c.ticks);
+    add(Field::elements, c.elements);
+    add(Field::bytes_read, c.bytes_read);
+    add(Field::bytes_written, c.bytes_written);
+    let m = &e[Field::max_elements as usize];
+    if m.load(Relaxed) < c.max_elements {
+        m.store(c.max_elements, Relaxed);
+    }
 }
 
 /// Calls `f(node, entry)` for every entry of every thread table of session `epoch`.

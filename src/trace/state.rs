@@ -3,23 +3,60 @@
 
 use super::tree::{NodeId, ROOT};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 
-static ENABLED: AtomicBool = AtomicBool::new(false);
+/// 0: no session; 1: sampled (the default mode); 2: instrumented.
+static MODE: AtomicU8 = AtomicU8::new(0);
 static EPOCH: AtomicU64 = AtomicU64::new(0);
 
+const OFF: u8 = 0;
+const SAMPLED: u8 = 1;
+const INSTRUMENTED: u8 = 2;
+
 thread_local! {
+    /// Read by the sampler's signal handler: const-initialized, no destructor.
     static CURRENT: Cell<NodeId> = const { Cell::new(ROOT) };
+    /// The scalar op (`&'static ScalarSite` as an address) this thread is
+    /// inside, 0 outside: the sampler charges its samples there.
+    static SCALAR_SITE: Cell<usize> = const { Cell::new(0) };
 }
 
 /// Whether a session is recording. One relaxed atomic load.
 #[inline(always)]
 pub fn enabled() -> bool {
-    ENABLED.load(Ordering::Relaxed)
+    MODE.load(Ordering::Relaxed) != OFF
 }
 
-pub(crate) fn set_enabled(on: bool) {
-    ENABLED.store(on, Ordering::Release);
+/// The recording mode: `None` off, `Some(true)` instrumented (per-event
+/// clock reads), `Some(false)` sampled. One relaxed atomic load.
+#[inline(always)]
+pub(crate) fn mode() -> Option<bool> {
+    match MODE.load(Ordering::Relaxed) {
+        OFF => None,
+        m => Some(m == INSTRUMENTED),
+    }
+}
+
+/// Starts (`Some(instrumented)`) or stops (`None`) recording.
+pub(crate) fn set_mode(mode: Option<bool>) {
+    let m = match mode {
+        None => OFF,
+        Some(true) => INSTRUMENTED,
+        Some(false) => SAMPLED,
+    };
+    MODE.store(m, Ordering::Release);
+}
+
+/// The scalar op this thread is inside (0: none).
+#[inline(always)]
+pub(crate) fn scalar_site() -> usize {
+    SCALAR_SITE.try_with(Cell::get).unwrap_or(0)
+}
+
+/// Marks this thread as inside scalar op `site` (0: leaves it).
+#[inline(always)]
+pub(crate) fn set_scalar_site(site: usize) {
+    let _ = SCALAR_SITE.try_with(|c| c.set(site));
 }
 
 /// The call-tree node this thread is in.

@@ -1,0 +1,60 @@
+//! The call sites of the per-element ops (`get`, `set`, `push`), one static
+//! per op and dtype: the profiler refers to them by address on its hot path
+//! and from its sampler's signal handler.
+
+use crate::dtype::DType;
+use crate::trace::{OpClass, ScalarSite};
+
+const N: usize = DType::ALL.len();
+
+const fn sites(name: &'static str, class: OpClass) -> [ScalarSite; N] {
+    let mut out = [ScalarSite {
+        name,
+        class,
+        dtype: "",
+    }; N];
+    let mut i = 0;
+    while i < N {
+        out[i].dtype = DType::ALL[i].name();
+        i += 1;
+    }
+    out
+}
+
+static GET: [ScalarSite; N] = sites("get", OpClass::ScalarRead);
+static SET: [ScalarSite; N] = sites("set", OpClass::ScalarWrite);
+static PUSH: [ScalarSite; N] = sites("push", OpClass::Growth);
+
+fn pick(table: &'static [ScalarSite; N], dtype: DType) -> &'static ScalarSite {
+    // `DType::ALL` lists the variants in declaration order (tested below).
+    &table[dtype as usize % N]
+}
+
+/// The site of `get` on `dtype`.
+pub(crate) fn get(dtype: DType) -> &'static ScalarSite {
+    pick(&GET, dtype)
+}
+
+/// The site of `set` on `dtype`.
+pub(crate) fn set(dtype: DType) -> &'static ScalarSite {
+    pick(&SET, dtype)
+}
+
+/// The site of `push` on `dtype`.
+pub(crate) fn push(dtype: DType) -> &'static ScalarSite {
+    pick(&PUSH, dtype)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dtype::DType;
+
+    #[test]
+    fn sites_match_their_dtype() {
+        for d in DType::ALL {
+            assert_eq!(crate::ops::sites::get(d).dtype, d.name());
+            assert_eq!(crate::ops::sites::set(d).dtype, d.name());
+            assert_eq!(crate::ops::sites::push(d).name, "push");
+        }
+    }
+}

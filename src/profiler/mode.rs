@@ -1,0 +1,22 @@
+//! [`Mode`]: how a session measures time.
+
+/// How a session measures time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// The default: no clock reads per event. Scopes and ops keep exact
+    /// counts (calls, elements, bytes, allocations; scalar `get`/`set`
+    /// counts past each thread's first 4096 are estimated 1-in-256 and
+    /// marked) and the thread's current call-tree node; a per-thread timer
+    /// on the thread's CPU clock samples which node each thread is in.
+    /// Times are CPU time, `samples x period`, reported with their
+    /// statistical uncertainty (`time_err_ns`). Needs `cpu_hz > 0` (Linux);
+    /// with `cpu_hz(0)` times are not measured (0).
+    #[default]
+    Sampled,
+    /// Exact per-event wall time: two clock reads per scope and op (~20 ns
+    /// here), per-element ops timed 1-in-N (`scalar_time_every`). The
+    /// session calibrates its own per-event cost when it starts and reports
+    /// times with that cost subtracted (`total_ns`, `self_ns`) and raw
+    /// (`total_raw_ns`, `self_raw_ns`), as cProfile's calibration does.
+    Instrumented,
+}

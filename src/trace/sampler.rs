@@ -1,0 +1,380 @@
+//! The time sampler of the default (sampled) mode: a per-thread POSIX timer
+//! on the thread's own CPU clock (`CLOCK_THREAD_CPUTIME_ID`) sends the
+//! thread `SIGPROF` every period of CPU time it uses; the handler records
+//! which call-tree node the thread was in (and the scalar op it was inside,
+//! and with `stacks` its native return addresses) into a ring allocated when
+//! the session starts. Time per node = samples x period.
+//!
+//! Why this clock: it counts only the time a thread runs, so idle and
+//! blocked threads cost nothing and add no samples, and each thread gets its
+//! own timer, unlike the process-wide `ITIMER_PROF`. The kernel checks CPU
+//! timers at its tick (250 Hz with `CONFIG_HZ=250`), so a faster rate
+//! delivers fewer signals than asked; the handler reads the timer's overrun
+//! count and weighs each sample by the periods it stands for, so totals stay
+//! right whatever the kernel delivers (pprof-rs counts one period per signal
+//! and comes out ~4x low at 997 Hz here).
+//!
+//! Signal safety: the handler only reads const-initialized thread-locals
+//! without destructors, bumps atomics and writes into its claimed ring slot;
+//! it takes no lock and allocates nothing. The native stack walk uses
+//! `backtrace::trace_unsynchronized` (libgcc's unwinder, as pprof-rs does by
+//! default) and is skipped when the thread was interrupted inside libc,
+//! libgcc, libpthread, the dynamic loader or the vDSO, where unwinding from a
+//! signal could deadlock. Once installed the handler stays installed (a late
+//! `SIGPROF` after a session must not hit the default action, which kills
+//! the process); outside a session it returns at once.
+
+use super::state;
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering::*};
+use std::sync::{Mutex, OnceLock};
+
+/// The deepest native stack a sample keeps (innermost frames).
+pub(crate) const MAX_FRAMES: usize = 64;
+
+/// What a session asks of the sampler.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SamplerConfig {
+    /// Samples per CPU-second asked for (per thread).
+    pub hz: u32,
+    /// Walk native stacks in the handler.
+    pub stacks: bool,
+    /// The most samples kept; later ones are counted as lost.
+    pub capacity: usize,
+}
+
+/// One ring slot's fixed part.
+#[repr(C)]
+struct Header {
+    /// 0 empty, 1 written.
+    state: AtomicU32,
+    node: AtomicU32,
+    weight: AtomicU32,
+    depth: AtomicU32,
+    site: AtomicUsize,
+}
+
+struct Ring {
+    base: *mut libc::c_void,
+    bytes: usize,
+    headers: *const Header,
+    frames: *const AtomicUsize,
+    capacity: usize,
+    stacks: bool,
+    next: AtomicUsize,
+    lost: AtomicU64,
+}
+
+static RING: AtomicPtr<Ring> = AtomicPtr::new(std::ptr::null_mut());
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+static ACTIVE_EPOCH: AtomicU64 = AtomicU64::new(0);
+static PERIOD_NS: AtomicU64 = AtomicU64::new(0);
+static TIMERS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+static HANDLER: OnceLock<bool> = OnceLock::new();
+/// Address ranges where the handler must not unwind.
+static BLOCKED: OnceLock<Vec<(usize, usize)>> = OnceLock::new();
+
+thread_local! {
+    /// The session epoch this thread's timer was armed for.
+    static ARMED: Cell<u64> = const { Cell::new(0) };
+    /// This thread's timer (a `timer_t`), for its overrun count.
+    static TIMER: Cell<usize> = const { Cell::new(0) };
+}
+
+/// What the sampler collected: samples merged by (node, scalar site, stack).
+#[derive(Debug, Default)]
+pub(crate) struct Samples {
+    /// Nanoseconds of CPU time one period stands for.
+    pub period_ns: u64,
+    /// (node, scalar site address or 0, innermost-first return addresses) ->
+    /// (signals, periods).
+    pub by_stack: HashMap<(u32, usize, Vec<usize>), (u64, u64)>,
+    /// Periods that found the ring full.
+    pub lost_periods: u64,
+}
+
+/// Starts sampling for session `epoch` (arming the calling thread; other
+/// threads arm on their first event). Cheap: the ring is an untouched
+/// anonymous mapping until samples land in it.
+pub(crate) fn start(epoch: u64, cfg: SamplerConfig) -> Result<(), String> {
+    if cfg.hz == 0 {
+        return Ok(());
+    }
+    install_handler()?;
+    if cfg.stacks {
+        BLOCKED.get_or_init(blocked_ranges);
+    }
+    let frames = if cfg.stacks { MAX_FRAMES } else { 0 };
+    let capacity = cfg.capacity.max(1);
+    let hbytes = capacity * std::mem::size_of::<Header>();
+    let bytes = hbytes + capacity * frames * std::mem::size_of::<usize>();
+    // SAFETY: a fresh private anonymous mapping; no existing memory is touched.
+    let base = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            bytes,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if base == libc::MAP_FAILED {
+        return Err(format!("cannot map {bytes} bytes for the sample ring"));
+    }
+    // Zeroed pages are valid empty headers and frames (all-zero atomics).
+    let ring = Box::new(Ring {
+        base,
+        bytes,
+        headers: base as *const Header,
+        // SAFETY: `hbytes` is inside the mapping of `bytes >= hbytes` bytes.
+        frames: unsafe { (base as *const u8).add(hbytes) } as *const AtomicUsize,
+        capacity,
+        stacks: cfg.stacks,
+        next: AtomicUsize::new(0),
+        lost: AtomicU64::new(0),
+    });
+    PERIOD_NS.store(1_000_000_000 / u64::from(cfg.hz), Relaxed);
+    RING.store(Box::into_raw(ring), SeqCst);
+    ACTIVE_EPOCH.store(epoch, SeqCst);
+    arm_this_thread(epoch);
+    Ok(())
+}
+
+/// Arms this thread's timer for session `epoch` if sampling and not yet armed.
+#[inline]
+pub(crate) fn arm_this_thread(epoch: u64) {
+    if ARMED.try_with(Cell::get).unwrap_or(epoch) == epoch {
+        return;
+    }
+    if ACTIVE_EPOCH.load(Relaxed) != epoch {
+        return;
+    }
+    arm_slow(epoch);
+}
+
+#[cold]
+fn arm_slow(epoch: u64) {
+    let _ = ARMED.try_with(|a| a.set(epoch));
+    let period = PERIOD_NS.load(Relaxed).max(1);
+    // SAFETY: `sigevent` is plain data; all-zero is a valid value to fill in.
+    let mut sev: libc::sigevent = unsafe { std::mem::zeroed() };
+    sev.sigev_notify = libc::SIGEV_THREAD_ID;
+    sev.sigev_signo = libc::SIGPROF;
+    // SAFETY: gettid has no preconditions.
+    sev.sigev_notify_thread_id = unsafe { libc::gettid() };
+    let mut timer: libc::timer_t = std::ptr::null_mut();
+    // SAFETY: valid pointers to a filled sigevent and an out-parameter.
+    if unsafe { libc::timer_create(libc::CLOCK_THREAD_CPUTIME_ID, &mut sev, &mut timer) } != 0 {
+        return; // this thread goes unsampled; its counts stay exact
+    }
+    let _ = TIMER.try_with(|t| t.set(timer as usize));
+    let ts = libc::timespec {
+        tv_sec: (period / 1_000_000_000) as libc::time_t,
+        tv_nsec: (period % 1_000_000_000) as libc::c_long,
+    };
+    let spec = libc::itimerspec {
+        it_interval: ts,
+        it_value: ts,
+    };
+    // SAFETY: `timer` was just created; `spec` is a valid itimerspec.
+    unsafe { libc::timer_settime(timer, 0, &spec, std::ptr::null_mut()) };
+    TIMERS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(timer as usize);
+}
+
+/// Stops sampling: deletes every thread's timer, waits for handlers still
+/// running, and returns what the ring holds (and unmaps it).
+pub(crate) fn stop() -> Option<Samples> {
+    ACTIVE_EPOCH.store(0, SeqCst);
+    for t in TIMERS.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+        // SAFETY: each id came from a successful timer_create and is deleted once.
+        unsafe { libc::timer_delete(t as libc::timer_t) };
+    }
+    let ring = RING.swap(std::ptr::null_mut(), SeqCst);
+    if ring.is_null() {
+        return None;
+    }
+    while IN_FLIGHT.load(SeqCst) != 0 {
+        std::hint::spin_loop();
+    }
+    // SAFETY: `ring` came from Box::into_raw in `start`; no handler can see it any more.
+    let ring = unsafe { Box::from_raw(ring) };
+    let mut out = Samples {
+        period_ns: PERIOD_NS.load(Relaxed),
+        by_stack: HashMap::new(),
+        lost_periods: ring.lost.load(Relaxed),
+    };
+    let used = ring.next.load(Relaxed).min(ring.capacity);
+    let frames = if ring.stacks { MAX_FRAMES } else { 0 };
+    for i in 0..used {
+        // SAFETY: `i < capacity`; headers and frames lie inside the mapping.
+        let h = unsafe { &*ring.headers.add(i) };
+        if h.state.load(Acquire) != 1 {
+            continue;
+        }
+        let depth = (h.depth.load(Relaxed) as usize).min(frames);
+        let stack: Vec<usize> = (0..depth)
+            // SAFETY: as above; slot `i` has `frames` entries.
+            .map(|k| unsafe { &*ring.frames.add(i * frames + k) }.load(Relaxed))
+            .collect();
+        let e = out
+            .by_stack
+            .entry((h.node.load(Relaxed), h.site.load(Relaxed), stack))
+            .or_insert((0, 0));
+        e.0 += 1;
+        e.1 += u64::from(h.weight.load(Relaxed));
+    }
+    // SAFETY: the mapping made in `start`, no longer referenced.
+    unsafe { libc::munmap(ring.base, ring.bytes) };
+    Some(out)
+}
+
+fn install_handler() -> Result<(), String> {
+    let ok = *HANDLER.get_or_init(|| {
+        // SAFETY: `sigaction` is plain data; we fill the handler, flags and mask.
+        let mut sa: libc::sigaction = unsafe { std::mem::zeroed() };
+        sa.sa_sigaction = on_sigprof as *const () as usize;
+        sa.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
+        // SAFETY: valid pointers; the handler is async-signal-safe (module doc).
+        unsafe {
+            libc::sigemptyset(&mut sa.sa_mask);
+            libc::sigaction(libc::SIGPROF, &sa, std::ptr::null_mut()) == 0
+        }
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err("cannot install the SIGPROF handler".into())
+    }
+}
+
+extern "C" fn on_sigprof(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    // SAFETY: errno is thread-local; saved and restored around calls that may set it.
+    let errno = unsafe { *libc::__errno_location() };
+    IN_FLIGHT.fetch_add(1, SeqCst);
+    let ring = RING.load(SeqCst);
+    if !ring.is_null() {
+        // SAFETY: the ring stays mapped while IN_FLIGHT > 0 (see `stop`).
+        record(unsafe { &*ring }, ctx);
+    }
+    IN_FLIGHT.fetch_sub(1, SeqCst);
+    // SAFETY: as above.
+    unsafe { *libc::__errno_location() = errno };
+}
+
+fn record(ring: &Ring, ctx: *mut libc::c_void) {
+    let timer = TIMER.try_with(Cell::get).unwrap_or(0);
+    let overrun = if timer == 0 {
+        0
+    } else {
+        // SAFETY: timer_getoverrun is async-signal-safe; a deleted id returns -1.
+        unsafe { libc::timer_getoverrun(timer as libc::timer_t) }.max(0) as u32
+    };
+    let weight = overrun.saturating_add(1);
+    let i = ring.next.fetch_add(1, Relaxed);
+    if i >= ring.capacity {
+        ring.lost.fetch_add(u64::from(weight), Relaxed);
+        return;
+    }
+    // SAFETY: `i < capacity`: slot `i` is ours alone (claimed above).
+    let h = unsafe { &*ring.headers.add(i) };
+    let mut depth = 0;
+    if ring.stacks {
+        let pc = interrupted_pc(ctx);
+        if pc != 0 && !is_blocked(pc) {
+            // SAFETY: slot `i` owns MAX_FRAMES entries after the headers.
+            let out = unsafe { ring.frames.add(i * MAX_FRAMES) };
+            depth = walk(pc, out);
+        }
+    }
+    h.node.store(state::current(), Relaxed);
+    h.site.store(state::scalar_site(), Relaxed);
+    h.weight.store(weight, Relaxed);
+    h.depth.store(depth as u32, Relaxed);
+    h.state.store(1, Release);
+}
+
+/// Writes the interrupted thread's return addresses, innermost first
+/// (starting at the interrupted instruction `pc`), to `out`; returns how many.
+fn walk(pc: usize, out: *const AtomicUsize) -> usize {
+    let mut n = 0;
+    let mut seen_pc = false;
+    // SAFETY: called from the signal handler of the thread itself, outside
+    // the blocked libraries (see the module doc); the closure only stores.
+    unsafe {
+        backtrace::trace_unsynchronized(|frame| {
+            let ip = frame.ip() as usize;
+            if !seen_pc {
+                // Skip the handler's own frames and the signal trampoline.
+                if ip != pc {
+                    return true;
+                }
+                seen_pc = true;
+            }
+            (*out.add(n)).store(ip, Relaxed);
+            n += 1;
+            n < MAX_FRAMES
+        });
+    }
+    n
+}
+
+#[cfg(all(target_arch = "x86_64", target_env = "gnu"))]
+fn interrupted_pc(ctx: *mut libc::c_void) -> usize {
+    if ctx.is_null() {
+        return 0;
+    }
+    // SAFETY: with SA_SIGINFO the third argument is the interrupted ucontext_t.
+    let uc = unsafe { &*(ctx as *const libc::ucontext_t) };
+    uc.uc_mcontext.gregs[libc::REG_RIP as usize] as usize
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_env = "gnu")))]
+fn interrupted_pc(_ctx: *mut libc::c_void) -> usize {
+    0 // no stacks where the interrupted pc is not known
+}
+
+fn is_blocked(pc: usize) -> bool {
+    BLOCKED
+        .get()
+        .is_none_or(|r| r.iter().any(|&(lo, hi)| lo <= pc && pc < hi))
+}
+
+/// The loaded address ranges of the libraries the handler must not unwind from.
+fn blocked_ranges() -> Vec<(usize, usize)> {
+    const NAMES: [&str; 6] = ["libc.", "libgcc", "pthread", "ld-linux", "vdso", "libm."];
+    unsafe extern "C" fn each(
+        info: *mut libc::dl_phdr_info,
+        _size: libc::size_t,
+        data: *mut libc::c_void,
+    ) -> libc::c_int {
+        // SAFETY: dl_iterate_phdr passes a valid info; `data` is our Vec.
+        unsafe {
+            let info = &*info;
+            let out = &mut *(data as *mut Vec<(usize, usize)>);
+            if info.dlpi_name.is_null() {
+                return 0;
+            }
+            let name = std::ffi::CStr::from_ptr(info.dlpi_name).to_string_lossy();
+            if !NAMES.iter().any(|n| name.contains(n)) {
+                return 0;
+            }
+            for k in 0..info.dlpi_phnum as usize {
+                let ph = &*info.dlpi_phdr.add(k);
+                if ph.p_type == libc::PT_LOAD {
+                    let lo = info.dlpi_addr as usize + ph.p_vaddr as usize;
+                    out.push((lo, lo + ph.p_memsz as usize));
+                }
+            }
+        }
+        0
+    }
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    // SAFETY: the callback matches dl_iterate_phdr's contract and `out` outlives the call.
+    unsafe { libc::dl_iterate_phdr(Some(each), &mut out as *mut _ as *mut libc::c_void) };
+    out
+}

@@ -16,7 +16,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 /// Per-event costs in nanoseconds (all 0: not calibrated, sampled mode).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventCost {
     /// What one scope or op call adds to its own measured time.
     pub inner_ns: f64,

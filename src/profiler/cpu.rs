@@ -1,4 +1,4 @@
-//! The CPU samples as native stacks joined to scopes: each sample's
+//! The sampler's samples as native stacks joined to scopes: each sample's
 //! `profile!` scopes and op (from the call-tree node the thread was in when
 //! the sampler's signal came) above the native frames it interrupted, with
 //! the runtime's plumbing frames (`std::rt`, `catch_unwind`, rayon's job and
@@ -13,58 +13,73 @@ use crate::trace::recording::StackSample;
 use pprof::protos::{self, Message};
 use std::collections::{BTreeMap, HashMap};
 
-/// What the CPU sampler collected.
+/// What the sampler collected, as stacks (`cpu.*` files).
 #[derive(Clone, Debug)]
 pub struct CpuProfile {
     /// The sampling rate asked for.
     pub hz: u32,
     /// Signals taken (all threads).
     pub samples: u64,
-    /// CPU time they stand for, in nanoseconds.
-    pub cpu_ns: u64,
+    /// Wall time they stand for (threads inside scopes), in nanoseconds.
+    pub sampled_ns: u64,
     /// Stacks folded root-first, all threads merged: scope and op frames,
     /// then native frames; `frame;frame count` with the count in samples.
     pub folded: String,
     /// The same stacks as a pprof `profile.proto` (`cpu.pb`): sample types
-    /// `samples`/`count` and `cpu`/`nanoseconds`.
+    /// `samples`/`count` and `wall`/`nanoseconds`.
     pub pprof: Vec<u8>,
 }
 
-/// Native frames that are the runtime's plumbing, not the program's work.
-const PLUMBING: [&str; 16] = [
+/// Frames at or below which (toward the root) every frame is the runtime
+/// starting the program or a thread: cut there.
+const ROOT_MARKERS: [&str; 4] = [
+    "__rust_begin_short_backtrace",
+    "rayon_core::registry::main_loop",
+    "rayon_core::registry::WorkerThread::wait_until",
+    "wait_until_cold",
+];
+
+/// Native frames that are the runtime's plumbing, not the program's work
+/// (prefixes of demangled names; inlined frames come without their path).
+const PLUMBING: [&str; 22] = [
     "std::rt::",
     "std::panicking::",
     "std::panic::catch_unwind",
-    "std::sys::backtrace::__rust_begin_short_backtrace",
-    "std::sys::pal::",
-    "std::sys::thread::",
+    "std::sys::",
+    "<std::sys::",
     "std::thread::",
+    "<std::thread::",
     "core::ops::function::",
-    "<alloc::boxed::Box<F,A> as core::ops::function::FnOnce",
+    "<alloc::boxed::Box<dyn core::ops::function::FnOnce",
+    "<&dyn core::ops::function::Fn",
+    "<core::panic::unwind_safe::AssertUnwindSafe",
     "rayon_core::registry::",
     "rayon_core::job::",
-    "rayon_core::join::",
-    "rayon_core::scope::",
-    "rayon_core::unwind::",
     "<rayon_core::job::",
+    "rayon_core::unwind::",
     "__rust_try",
+    "__libc_start",
+    "0x",
+    "call_once",
+    "do_call",
+    "catch_unwind",
+    "lang_start",
 ];
 
-/// C-level entry frames, matched whole.
-const ENTRY: [&str; 6] = [
-    "main",
-    "_start",
-    "__libc_start_main",
-    "__libc_start_call_main",
-    "start_thread",
-    "clone3",
-];
-
-fn is_plumbing(name: &str) -> bool {
-    ENTRY.contains(&name)
-        || PLUMBING.iter().any(|p| name.starts_with(p))
-        || name.starts_with("<core::panic::unwind_safe::AssertUnwindSafe")
-        || name.starts_with("rayon::iter::plumbing::")
+/// Drops the runtime's frames from a root-first native stack.
+fn trim(frames: Vec<String>) -> Vec<String> {
+    let start = frames
+        .iter()
+        .rposition(|f| ROOT_MARKERS.iter().any(|m| f.contains(m)))
+        .map_or(0, |i| i + 1);
+    frames
+        .into_iter()
+        .skip(start)
+        .filter(|f| {
+            !(PLUMBING.iter().any(|p| f.starts_with(p))
+                || ["main", "_start", "start_thread", "clone3", "clone"].contains(&f.as_str()))
+        })
+        .collect()
 }
 
 /// The functions at one address, outermost first (inlined frames expand).
@@ -95,10 +110,10 @@ impl CpuProfile {
     ) -> Result<CpuProfile> {
         let mut names: HashMap<(usize, bool), Vec<String>> = HashMap::new();
         let mut merged: BTreeMap<Vec<String>, (u64, u64)> = BTreeMap::new();
-        let (mut samples, mut cpu_ns) = (0u64, 0u64);
+        let (mut samples, mut sampled_ns) = (0u64, 0u64);
         for s in stacks {
             samples += s.samples;
-            cpu_ns += s.ns;
+            sampled_ns += s.ns;
             let mut stack: Vec<String> = node_records
                 .get(s.node as usize)
                 .copied()
@@ -111,12 +126,9 @@ impl CpuProfile {
                 let fs = names
                     .entry((ip, innermost))
                     .or_insert_with(|| symbolize(ip, innermost));
-                native.extend(
-                    fs.iter()
-                        .filter(|n| !is_plumbing(n))
-                        .map(|n| escape_frame(n)),
-                );
+                native.extend(fs.iter().cloned());
             }
+            let mut native: Vec<String> = trim(native).iter().map(|n| escape_frame(n)).collect();
             if native.is_empty() && stack.is_empty() {
                 native.push("(unknown)".to_string());
             }
@@ -138,7 +150,7 @@ impl CpuProfile {
         Ok(CpuProfile {
             hz,
             samples,
-            cpu_ns,
+            sampled_ns,
             folded,
             pprof,
         })
@@ -169,17 +181,17 @@ fn encode(
                 unit: sid("count"),
             },
             protos::ValueType {
-                ty: sid("cpu"),
+                ty: sid("wall"),
                 unit: sid("nanoseconds"),
             },
         ],
         period_type: Some(protos::ValueType {
-            ty: sid("cpu"),
+            ty: sid("wall"),
             unit: sid("nanoseconds"),
         }),
         period: period_ns,
         duration_nanos: wall_ns,
-        default_sample_type: sid("cpu"),
+        default_sample_type: sid("wall"),
         ..Default::default()
     };
     let mut function_ids: HashMap<String, u64> = HashMap::new();
@@ -226,4 +238,37 @@ fn encode(
         )
     })?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::profiler::cpu::trim;
+
+    #[test]
+    fn trim_drops_the_runtime_frames() {
+        let stack: Vec<String> = [
+            "0x0",
+            "__libc_start_main_impl",
+            "main",
+            "std::rt::lang_start_internal",
+            "__rust_begin_short_backtrace<fn(), ()>",
+            "call_once<fn(), ()>",
+            "ndprof::main",
+            "core::ops::function::FnOnce::call_once",
+            "ndprof::tour::run",
+            "rayon_core::job::StackJob::execute",
+            "ndprof::ops::kernels::map1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            trim(stack),
+            [
+                "ndprof::main",
+                "ndprof::tour::run",
+                "ndprof::ops::kernels::map1"
+            ]
+        );
+    }
 }

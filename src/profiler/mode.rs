@@ -6,10 +6,10 @@ pub enum Mode {
     /// The default: no clock reads per event. Scopes and ops keep exact
     /// counts (calls, elements, bytes, allocations; scalar `get`/`set`
     /// counts past each thread's first 4096 are estimated 1-in-256 and
-    /// marked) and the thread's current call-tree node; a per-thread timer
-    /// on the thread's CPU clock samples which node each thread is in.
-    /// Times are CPU time, `samples x period`, reported with their
-    /// statistical uncertainty (`time_err_ns`). Needs `cpu_hz > 0` (Linux);
+    /// marked) and the thread's current call-tree node; a per-thread
+    /// wall-clock timer samples which node each thread is in. Times are
+    /// wall time of the threads inside, `samples x period`, reported with
+    /// their statistical uncertainty (`time_err_ns`). Needs `cpu_hz > 0` (Linux);
     /// with `cpu_hz(0)` times are not measured (0).
     #[default]
     Sampled,

@@ -50,10 +50,10 @@ pub struct Profile {
 pub struct Timing {
     /// The session's mode.
     pub mode: Mode,
-    /// Sampled mode: CPU time one sampler period stands for (0: no sampler,
+    /// Sampled mode: wall time one sampler period stands for (0: no sampler,
     /// times not measured).
     pub sample_period_ns: u64,
-    /// Sampled mode: CPU time of samples that found the sample buffer full
+    /// Sampled mode: time of samples that found the sample buffer full
     /// and are missing from the records.
     pub lost_sample_ns: u64,
     /// Instrumented mode: the per-event costs subtracted from the times.
@@ -262,7 +262,7 @@ struct Times {
     own_raw: f64,
 }
 
-/// Sampled mode: a node's own time is its samples' CPU time; totals add up
+/// Sampled mode: a node's own time is its samples' time; totals add up
 /// the subtree. Uncertainty: Poisson, time / sqrt(samples).
 fn sampled_times(d: &Drained) -> Vec<Times> {
     let n = d.nodes.len();
@@ -351,4 +351,34 @@ fn clock_times(d: &Drained, ns_per_tick: f64, cost: &EventCost) -> Vec<Times> {
             ..Times::default()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::trace::{inject_sample, set_scalar_site, OpClass, ScalarSite};
+
+    static GET: ScalarSite = ScalarSite {
+        name: "get",
+        class: OpClass::ScalarRead,
+        dtype: "float64",
+    };
+
+    #[test]
+    fn samples_inside_a_scalar_op_land_on_it() -> crate::Result<()> {
+        let _l = crate::testing::lock();
+        let session = crate::Session::builder().cpu_hz(1).start()?;
+        crate::profile!("loop", {
+            set_scalar_site(&GET as *const ScalarSite as usize);
+            inject_sample(1);
+            set_scalar_site(0);
+            inject_sample(1);
+        });
+        let p = session.finish()?;
+        let get = p
+            .record(&["loop", "get[float64]"])
+            .map(|r| (r.samples, r.total_ns));
+        assert_eq!(get, Some((1, 1e9)));
+        assert_eq!(p.record(&["loop"]).map(|r| r.self_ns), Some(1e9));
+        Ok(())
+    }
 }

@@ -23,13 +23,13 @@ pub struct Record {
     /// What kind of work an op is (`None` for scopes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<OpClass>,
-    /// Time inside, children included, in nanoseconds: CPU time from samples
-    /// in sampled mode (`time_err_ns` gives its uncertainty), wall time less
+    /// Wall time inside, children included, in nanoseconds (summed over the
+    /// threads inside): from samples in sampled mode (`time_err_ns` gives its uncertainty), wall time less
     /// the calibrated profiler cost in instrumented mode.
     pub total_ns: f64,
     /// Time not spent in child scopes or ops.
     pub self_ns: f64,
-    /// Whether the times are estimates rather than clock readings: CPU
+    /// Whether the times are estimates rather than clock readings: timer
     /// samples (sampled mode) or per-element ops timed 1-in-N and scaled
     /// (instrumented mode).
     #[serde(default)]

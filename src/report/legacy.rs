@@ -159,6 +159,7 @@ pub(crate) fn from_v2(value: serde_json::Value) -> Result<Report> {
             machine: old.meta.machine,
             wall_ns: old.meta.wall_ns,
             dropped_events: 0,
+            timing: Default::default(),
         },
         records: b.records,
         heap: Heap {

@@ -83,6 +83,15 @@ impl Report {
             let m = &mut merged.meta;
             m.wall_ns = m.wall_ns.max(r.meta.wall_ns);
             m.dropped_events = m.dropped_events.saturating_add(r.meta.dropped_events);
+            let t = &mut m.timing;
+            t.lost_sample_ns = t
+                .lost_sample_ns
+                .saturating_add(r.meta.timing.lost_sample_ns);
+            if (t.mode.as_str(), t.sample_period_ns)
+                != (r.meta.timing.mode.as_str(), r.meta.timing.sample_period_ns)
+            {
+                t.mode = "mixed".to_string();
+            }
             m.labels.retain(|key, v| r.meta.labels.get(key) == Some(v));
             if m.machine != r.meta.machine {
                 m.machine.hostname = "(several)".to_string();

@@ -2,7 +2,7 @@
 //! writes from and `report.json` stores.
 
 use crate::alloc::default_allocator;
-use crate::profiler::{find_path, path_of, Profile, Record};
+use crate::profiler::{find_path, path_of, EventCost, Mode, Profile, Record};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -46,6 +46,61 @@ pub struct Meta {
     /// `trace::MAX_NODES` distinct paths); 0 in a complete profile.
     #[serde(default)]
     pub dropped_events: u64,
+    /// How the times were measured.
+    #[serde(default)]
+    pub timing: TimingMeta,
+}
+
+/// How a report's times were measured.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TimingMeta {
+    /// `sampled` or `instrumented` (`mixed` after merging both; empty: a
+    /// report from before this field).
+    pub mode: String,
+    /// Sampled: wall time one sample stands for (0: no sampler, no times).
+    #[serde(default)]
+    pub sample_period_ns: u64,
+    /// Sampled: time of samples that found the sample buffer full.
+    #[serde(default)]
+    pub lost_sample_ns: u64,
+    /// Instrumented: the calibrated per-event costs subtracted from the times.
+    #[serde(default)]
+    pub event_cost: EventCost,
+}
+
+impl TimingMeta {
+    /// One line on how the times were measured, for text reports.
+    pub fn describe(&self) -> String {
+        match self.mode.as_str() {
+            "sampled" if self.sample_period_ns == 0 => {
+                "times: not measured (sampled mode with the sampler off); counts exact".to_string()
+            }
+            "sampled" => {
+                let mut s = format!(
+                    "times: sampled wall time, {:.0} Hz ({:.3} ms a sample), +- one standard \
+                     deviation; counts exact, scalar get/set counts marked (est.) are estimated",
+                    1e9 / self.sample_period_ns as f64,
+                    self.sample_period_ns as f64 / 1e6
+                );
+                if self.lost_sample_ns > 0 {
+                    s += &format!(
+                        "; warning: {:.3} ms of samples lost (sample buffer full)",
+                        self.lost_sample_ns as f64 / 1e6
+                    );
+                }
+                s
+            }
+            "instrumented" => format!(
+                "times: wall clock per event, less the calibrated profiler cost ({:.1} ns a \
+                 scope or op, {:.1} ns a per-element op, seen from the parent); counts exact",
+                self.event_cost.outer_ns, self.event_cost.scalar_outer_ns
+            ),
+            "mixed" => {
+                "times: merged from reports measured in different modes or rates".to_string()
+            }
+            _ => "times: wall clock per event (report from an earlier ndprof)".to_string(),
+        }
+    }
 }
 
 /// Where the run happened.
@@ -205,6 +260,19 @@ impl Report {
                 },
                 wall_ns: p.wall_ns(),
                 dropped_events: p.dropped_events(),
+                timing: {
+                    let t = p.timing();
+                    TimingMeta {
+                        mode: match t.mode {
+                            Mode::Sampled => "sampled",
+                            Mode::Instrumented => "instrumented",
+                        }
+                        .to_string(),
+                        sample_period_ns: t.sample_period_ns,
+                        lost_sample_ns: t.lost_sample_ns,
+                        event_cost: t.event_cost,
+                    }
+                },
             },
             records,
             heap,

@@ -73,13 +73,22 @@ pub fn write_table(report: &Report, w: &mut dyn Write) -> Result<()> {
         rows.len()
     )
     .map_err(io)?;
+    writeln!(w, "{}", report.meta.timing.describe()).map_err(io)?;
     if report.meta.dropped_events > 0 {
         writeln!(w, "{}", dropped_warning(report.meta.dropped_events)).map_err(io)?;
     }
     writeln!(
         w,
-        "{:>10} {:>11} {:>11} {:>12} {:>12} {:>8} {:>12} {:>8}  path",
-        "calls", "total ms", "self ms", "per call us", "elements", "GB/s", "allocated", "allocs"
+        "{:>10} {:>11} {:>9} {:>11} {:>12} {:>12} {:>8} {:>12} {:>8}  path",
+        "calls",
+        "total ms",
+        "+- ms",
+        "self ms",
+        "per call us",
+        "elements",
+        "GB/s",
+        "allocated",
+        "allocs"
     )
     .map_err(io)?;
     for i in rows {
@@ -90,16 +99,27 @@ pub fn write_table(report: &Report, w: &mut dyn Write) -> Result<()> {
         } else {
             "-".to_string()
         };
-        let mark = if r.time_sampled {
+        let mark = if r.time_sampled && r.time_err_ns == 0.0 {
             " (time sampled)"
         } else {
             ""
         };
+        let calls = if r.estimated_calls > 0 {
+            format!("{} est.", r.calls)
+        } else {
+            r.calls.to_string()
+        };
+        let err = if r.time_err_ns > 0.0 {
+            format!("{:.3}", r.time_err_ns / 1e6)
+        } else {
+            "-".to_string()
+        };
         writeln!(
             w,
-            "{:>10} {:>11.3} {:>11.3} {:>12.3} {:>12} {:>8} {:>12} {:>8}  {}{mark}",
-            r.calls,
+            "{:>10} {:>11.3} {:>9} {:>11.3} {:>12.3} {:>12} {:>8} {:>12} {:>8}  {}{mark}",
+            calls,
             r.total_ns / 1e6,
+            err,
             r.self_ns / 1e6,
             r.total_ns / 1e3 / r.calls.max(1) as f64,
             r.elements,

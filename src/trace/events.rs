@@ -362,7 +362,7 @@ pub(crate) fn scalar_op(s: ScalarOp) -> OpGuard {
                 _not_send: PhantomData,
             }
         }
-        Some(false) => scalar_exact(&s, 0),
+        Some(false) => scalar_exact(&s),
         Some(true) => scalar_instrumented(&s),
     }
 }
@@ -405,7 +405,7 @@ pub(crate) fn count_scalar(s: &ScalarOp, weight: u64) -> (u64, NodeId) {
 
 /// A scalar op counted exactly and not timed; made the current node while
 /// it may allocate, so that its allocations are charged to it.
-fn scalar_exact(s: &ScalarOp, _weight: u64) -> OpGuard {
+fn scalar_exact(s: &ScalarOp) -> OpGuard {
     if s.writes_integer && value_ranges() {
         let mut live = enter(
             tree::op_label(s.site.name, s.site.class, s.site.dtype),
@@ -451,7 +451,7 @@ fn scalar_instrumented(s: &ScalarOp) -> OpGuard {
     };
     if weight == 0 && !(s.writes_integer && value_ranges()) {
         // Counted, not timed: no clock reads and no record merge on drop.
-        return scalar_exact(s, 0);
+        return scalar_exact(s);
     }
     let mut live = enter(
         label,

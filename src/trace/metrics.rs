@@ -231,9 +231,9 @@ metrics! {
     /// them) are estimates from 1-in-256 sampling rather than counted one by
     /// one (sampled mode, scalar ops only; 0: exact).
     estimated_calls: u64 = Sum,
-    /// CPU-time samples that landed here, children excluded (sampled mode).
+    /// Timer samples that landed here, children excluded (sampled mode).
     samples: u64 = Sum,
-    /// CPU time those samples stand for, in nanoseconds (sampled mode):
+    /// Wall time those samples stand for, in nanoseconds (sampled mode):
     /// reports show it as sampled `self_ns` with its uncertainty.
     sample_ns: u64 = Sum,
     /// Clock ticks spent inside, children included (reports show `total_ns`).

@@ -37,8 +37,11 @@ pub use heap::FLUSH_BYTES as HEAP_FLUSH_BYTES;
 pub use metrics::{FieldInfo, Merge, Metrics};
 #[doc(hidden)]
 pub use records::thread_tables;
+#[doc(hidden)]
+pub use sampler::inject_sample;
 pub(crate) use sampler::SamplerConfig;
 pub use state::enabled;
+pub(crate) use state::set_scalar_site;
 #[doc(hidden)]
 pub use tree::LabelId;
 pub use tree::{LabelKind, MAX_NODES};

@@ -1,18 +1,21 @@
 //! The time sampler of the default (sampled) mode: a per-thread POSIX timer
-//! on the thread's own CPU clock (`CLOCK_THREAD_CPUTIME_ID`) sends the
-//! thread `SIGPROF` every period of CPU time it uses; the handler records
-//! which call-tree node the thread was in (and the scalar op it was inside,
-//! and with `stacks` its native return addresses) into a ring allocated when
-//! the session starts. Time per node = samples x period.
+//! on the wall clock (`CLOCK_MONOTONIC`, delivered to the thread itself with
+//! `SIGEV_THREAD_ID`) sends each thread that takes part in the session
+//! `SIGPROF` every period; the handler records which call-tree node the
+//! thread was in (and the scalar op it was inside, and with `stacks` its
+//! native return addresses) into a ring allocated when the session starts.
+//! Time per node = samples x period: the wall time of the thread that ran
+//! it, as instrumented mode measures it.
 //!
-//! Why this clock: it counts only the time a thread runs, so idle and
-//! blocked threads cost nothing and add no samples, and each thread gets its
-//! own timer, unlike the process-wide `ITIMER_PROF`. The kernel checks CPU
-//! timers at its tick (250 Hz with `CONFIG_HZ=250`), so a faster rate
-//! delivers fewer signals than asked; the handler reads the timer's overrun
-//! count and weighs each sample by the periods it stands for, so totals stay
-//! right whatever the kernel delivers (pprof-rs counts one period per signal
-//! and comes out ~4x low at 997 Hz here).
+//! Why this clock: measured here, a timer on the thread's CPU clock
+//! (`CLOCK_THREAD_CPUTIME_ID`) is checked only at the kernel's tick (250 Hz
+//! with `CONFIG_HZ=250`), and it misses the time a scope spends waiting: a
+//! rayon-parallel op's caller sleeps while the pool works, so its CPU clock
+//! showed a tenth of the op's wall time. Wall-clock timers are high-resolution
+//! (1 kHz arrives as 1 kHz). Samples that find their thread outside every
+//! scope (idle pool workers, code outside `profile!`) are dropped at once.
+//! The handler also reads the timer's overrun count and weighs each sample by
+//! the periods it stands for, so a late signal does not lose time.
 //!
 //! Signal safety: the handler only reads const-initialized thread-locals
 //! without destructors, bumps atomics and writes into its claimed ring slot;
@@ -25,6 +28,7 @@
 //! the process); outside a session it returns at once.
 
 use super::state;
+use super::tree::ROOT;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering::*};
@@ -70,12 +74,37 @@ static RING: AtomicPtr<Ring> = AtomicPtr::new(std::ptr::null_mut());
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 static ACTIVE_EPOCH: AtomicU64 = AtomicU64::new(0);
 static PERIOD_NS: AtomicU64 = AtomicU64::new(0);
-static TIMERS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+/// Every armed timer, with the session it was armed for.
+static TIMERS: Mutex<Vec<(usize, u64)>> = Mutex::new(Vec::new());
 static HANDLER: OnceLock<bool> = OnceLock::new();
 /// Address ranges where the handler must not unwind.
 static BLOCKED: OnceLock<Vec<(usize, usize)>> = OnceLock::new();
 
+/// Deletes a thread's timer when the thread exits (its id could be reused
+/// by a new thread, which would then get the old timer's signals).
+/// (timer, session epoch): the kernel reuses ids of deleted timers.
+struct TimerOwner(Cell<(usize, u64)>);
+
+impl Drop for TimerOwner {
+    fn drop(&mut self) {
+        let (t, epoch) = self.0.get();
+        if t == 0 {
+            return;
+        }
+        let _ = TIMER.try_with(|c| c.set(0));
+        let mut timers = TIMERS.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = timers.iter().position(|&x| x == (t, epoch)) {
+            timers.swap_remove(i);
+            // SAFETY: the id came from timer_create and is deleted once (it
+            // left the list, which `stop` deletes from, under its lock).
+            unsafe { libc::timer_delete(t as libc::timer_t) };
+        }
+    }
+}
+
 thread_local! {
+    /// The timer this thread owns, deleted when it exits.
+    static OWNER: TimerOwner = const { TimerOwner(Cell::new((0, 0))) };
     /// The session epoch this thread's timer was armed for.
     static ARMED: Cell<u64> = const { Cell::new(0) };
     /// This thread's timer (a `timer_t`), for its overrun count.
@@ -85,7 +114,7 @@ thread_local! {
 /// What the sampler collected: samples merged by (node, scalar site, stack).
 #[derive(Debug, Default)]
 pub(crate) struct Samples {
-    /// Nanoseconds of CPU time one period stands for.
+    /// Nanoseconds of wall time one period stands for.
     pub period_ns: u64,
     /// (node, scalar site address or 0, innermost-first return addresses) ->
     /// (signals, periods).
@@ -166,10 +195,11 @@ fn arm_slow(epoch: u64) {
     sev.sigev_notify_thread_id = unsafe { libc::gettid() };
     let mut timer: libc::timer_t = std::ptr::null_mut();
     // SAFETY: valid pointers to a filled sigevent and an out-parameter.
-    if unsafe { libc::timer_create(libc::CLOCK_THREAD_CPUTIME_ID, &mut sev, &mut timer) } != 0 {
+    if unsafe { libc::timer_create(libc::CLOCK_MONOTONIC, &mut sev, &mut timer) } != 0 {
         return; // this thread goes unsampled; its counts stay exact
     }
     let _ = TIMER.try_with(|t| t.set(timer as usize));
+    let _ = OWNER.try_with(|o| o.0.set((timer as usize, epoch)));
     let ts = libc::timespec {
         tv_sec: (period / 1_000_000_000) as libc::time_t,
         tv_nsec: (period % 1_000_000_000) as libc::c_long,
@@ -183,14 +213,15 @@ fn arm_slow(epoch: u64) {
     TIMERS
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .push(timer as usize);
+        .push((timer as usize, epoch));
 }
 
 /// Stops sampling: deletes every thread's timer, waits for handlers still
 /// running, and returns what the ring holds (and unmaps it).
 pub(crate) fn stop() -> Option<Samples> {
     ACTIVE_EPOCH.store(0, SeqCst);
-    for t in TIMERS.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+    let _ = OWNER.try_with(|o| o.0.set((0, 0)));
+    for (t, _) in TIMERS.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
         // SAFETY: each id came from a successful timer_create and is deleted once.
         unsafe { libc::timer_delete(t as libc::timer_t) };
     }
@@ -259,22 +290,42 @@ extern "C" fn on_sigprof(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *m
     let ring = RING.load(SeqCst);
     if !ring.is_null() {
         // SAFETY: the ring stays mapped while IN_FLIGHT > 0 (see `stop`).
-        record(unsafe { &*ring }, ctx);
+        record(unsafe { &*ring }, ctx, None);
     }
     IN_FLIGHT.fetch_sub(1, SeqCst);
     // SAFETY: as above.
     unsafe { *libc::__errno_location() = errno };
 }
 
-fn record(ring: &Ring, ctx: *mut libc::c_void) {
-    let timer = TIMER.try_with(Cell::get).unwrap_or(0);
-    let overrun = if timer == 0 {
-        0
-    } else {
-        // SAFETY: timer_getoverrun is async-signal-safe; a deleted id returns -1.
-        unsafe { libc::timer_getoverrun(timer as libc::timer_t) }.max(0) as u32
-    };
-    let weight = overrun.saturating_add(1);
+/// Records one sample of the calling thread, as the timer's signal would
+/// (without a native stack), weighing `periods`: for tests of attribution.
+#[doc(hidden)]
+pub fn inject_sample(periods: u32) {
+    IN_FLIGHT.fetch_add(1, SeqCst);
+    let ring = RING.load(SeqCst);
+    if !ring.is_null() {
+        // SAFETY: as in `on_sigprof`.
+        record(unsafe { &*ring }, std::ptr::null_mut(), Some(periods));
+    }
+    IN_FLIGHT.fetch_sub(1, SeqCst);
+}
+
+/// Writes one sample; `weight: None` reads it from the timer's overruns.
+fn record(ring: &Ring, ctx: *mut libc::c_void, weight: Option<u32>) {
+    let (node, site) = (state::current(), state::scalar_site());
+    if node == ROOT && site == 0 {
+        return; // outside every scope: nothing to attribute
+    }
+    let weight = weight.unwrap_or_else(|| {
+        let timer = TIMER.try_with(Cell::get).unwrap_or(0);
+        let overrun = if timer == 0 {
+            0
+        } else {
+            // SAFETY: timer_getoverrun is async-signal-safe; a deleted id returns -1.
+            unsafe { libc::timer_getoverrun(timer as libc::timer_t) }.max(0) as u32
+        };
+        overrun.saturating_add(1)
+    });
     let i = ring.next.fetch_add(1, Relaxed);
     if i >= ring.capacity {
         ring.lost.fetch_add(u64::from(weight), Relaxed);
@@ -283,7 +334,7 @@ fn record(ring: &Ring, ctx: *mut libc::c_void) {
     // SAFETY: `i < capacity`: slot `i` is ours alone (claimed above).
     let h = unsafe { &*ring.headers.add(i) };
     let mut depth = 0;
-    if ring.stacks {
+    if ring.stacks && !ctx.is_null() {
         let pc = interrupted_pc(ctx);
         if pc != 0 && !is_blocked(pc) {
             // SAFETY: slot `i` owns MAX_FRAMES entries after the headers.
@@ -291,8 +342,8 @@ fn record(ring: &Ring, ctx: *mut libc::c_void) {
             depth = walk(pc, out);
         }
     }
-    h.node.store(state::current(), Relaxed);
-    h.site.store(state::scalar_site(), Relaxed);
+    h.node.store(node, Relaxed);
+    h.site.store(site, Relaxed);
     h.weight.store(weight, Relaxed);
     h.depth.store(depth as u32, Relaxed);
     h.state.store(1, Release);

@@ -41,6 +41,7 @@ pub use records::thread_tables;
 pub use sampler::inject_sample;
 pub(crate) use sampler::SamplerConfig;
 pub use state::enabled;
+#[cfg(test)]
 pub(crate) use state::set_scalar_site;
 #[doc(hidden)]
 pub use tree::LabelId;

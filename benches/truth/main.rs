@@ -3,10 +3,9 @@
 //! `benches/profiler_truth`; JSON to `$PROFILER_TRUTH_JSON` (default
 //! `target/profiler_truth.json`). One invocation, interleaved, medians.
 //!
-//! Today every field measures the one mode ndprof has (per-op clock reads,
-//! per-element ops timed 1-in-16 in the tour), reported as `"default"`;
-//! issue 10's sampled default and calibrated instrumented mode are to be
-//! measured by the same fields.
+//! `"default"` is the sampled mode (timer samples, no clock read per event);
+//! `"instrumented"` reads the clock per event and subtracts its calibrated
+//! cost. Overheads, scope and scalar costs are the default mode's.
 
 use ndprof::alloc::Tracking;
 use ndprof::tour::{self, CaseRun, Profiling, Size};
@@ -61,41 +60,49 @@ struct Variant {
     ratio: f64,
 }
 
-/// Every variant's time per run as its report shows it (scope total over
-/// calls) against the median run of the same work without a session.
+/// Every variant's time per run as its report shows it, against the
+/// median run of the same work without a session. Default mode: the tour's
+/// own wall-clock median around each run of the profiled session (what the
+/// report's tables show). Instrumented mode: the variant scope's corrected
+/// total over its calls (warm-up run included).
 fn variants(size: Size) -> Vec<Variant> {
-    let (Ok(profiled), Ok(plain)) = (
+    let (Ok(sampled), Ok(instrumented), Ok(plain)) = (
         tour::run_cases(size, Profiling::Full),
+        tour::run_cases(size, Profiling::Instrumented),
         tour::run_cases(size, Profiling::Off),
     ) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (p, u) in profiled.iter().zip(&plain) {
-        for t in &p.timings {
-            let Some((_, profile)) = p.profiles.get(t.profile) else {
-                continue;
-            };
-            let Some(r) = profile.record(&t.path) else {
-                continue;
-            };
-            let Some(base) = u
-                .timings
-                .iter()
-                .find(|x| x.profile == t.profile && x.path == t.path)
-            else {
-                continue;
-            };
-            let reported_ms = r.total_ns / r.calls.max(1) as f64 / 1e6;
-            let unprofiled_ms = base.median() / 1e6;
-            out.push(Variant {
-                case: case_name(p, t.profile),
-                variant: t.path.join(";"),
-                mode: "default",
-                reported_ms,
-                unprofiled_ms,
-                ratio: reported_ms / unprofiled_ms,
-            });
+    for (mode, profiled) in [("default", &sampled), ("instrumented", &instrumented)] {
+        for (p, u) in profiled.iter().zip(&plain) {
+            for t in &p.timings {
+                let Some(base) = u
+                    .timings
+                    .iter()
+                    .find(|x| x.profile == t.profile && x.path == t.path)
+                else {
+                    continue;
+                };
+                let reported_ms = if mode == "default" {
+                    t.median() / 1e6
+                } else {
+                    let Some(r) = p.profiles.get(t.profile).and_then(|(_, pr)| pr.record(&t.path))
+                    else {
+                        continue;
+                    };
+                    r.total_ns / r.calls.max(1) as f64 / 1e6
+                };
+                let unprofiled_ms = base.median() / 1e6;
+                out.push(Variant {
+                    case: case_name(p, t.profile),
+                    variant: t.path.join(";"),
+                    mode,
+                    reported_ms,
+                    unprofiled_ms,
+                    ratio: reported_ms / unprofiled_ms,
+                });
+            }
         }
     }
     out
@@ -124,9 +131,7 @@ fn per_iter(n: u64, mut f: impl FnMut()) -> f64 {
 }
 
 fn scope_ns(on: bool) -> f64 {
-    let session = on
-        .then(|| Session::builder().cpu_hz(0).start().ok())
-        .flatten();
+    let session = on.then(|| Session::builder().start().ok()).flatten();
     let ns = per_iter(2_000_000, || {
         black_box(profile!("s", { black_box(1u64) }));
     });
@@ -134,7 +139,7 @@ fn scope_ns(on: bool) -> f64 {
     ns
 }
 
-/// Extra nanoseconds of one scalar `get` inside a session (the tour's 1-in-16 timing).
+/// Extra nanoseconds of one scalar `get` inside a default-mode session.
 fn scalar_op_ns() -> f64 {
     let a = Array::ones(&[1000], DType::Float64).unwrap_or_else(|_| std::process::exit(1));
     let mut i = 0usize;
@@ -143,11 +148,7 @@ fn scalar_op_ns() -> f64 {
         black_box(a.get(&[i]).ok());
     };
     let off = per_iter(2_000_000, &mut get);
-    let session = Session::builder()
-        .cpu_hz(0)
-        .scalar_time_every(16)
-        .start()
-        .ok();
+    let session = Session::builder().start().ok();
     let on = per_iter(2_000_000, &mut get);
     drop(session.map(Session::finish));
     on - off
@@ -169,8 +170,8 @@ fn spin(ms: f64) {
 
 fn shares() -> Vec<Share> {
     let mut out = Vec::new();
-    if let Ok(session) = Session::builder().cpu_hz(0).start() {
-        for _ in 0..10 {
+    if let Ok(session) = Session::builder().start() {
+        for _ in 0..25 {
             profile!("three", { spin(30.0) });
             profile!("one", { spin(10.0) });
         }
@@ -197,12 +198,19 @@ fn shares() -> Vec<Share> {
     let vector = || {
         black_box(x.square().ok());
     };
-    let base_loop = median((0..5).map(|_| secs(looped)).collect());
-    let base_vec = median((0..25).map(|_| secs(vector)).collect()) * 5.0;
-    if let Ok(session) = Session::builder().cpu_hz(0).scalar_time_every(16).start() {
-        profile!("loop", { looped() });
+    // Enough work for ~250 samples at 250 Hz: the share's sampling error
+    // is then ~3 points.
+    let reps = 8;
+    let base_loop = median((0..5).map(|_| secs(looped)).collect()) * reps as f64;
+    let base_vec = median((0..25).map(|_| secs(vector)).collect()) * 5.0 * reps as f64;
+    if let Ok(session) = Session::builder().start() {
+        profile!("loop", {
+            for _ in 0..reps {
+                looped();
+            }
+        });
         profile!("vectorized", {
-            for _ in 0..5 {
+            for _ in 0..5 * reps {
                 vector();
             }
         });
@@ -231,7 +239,7 @@ fn tracking_ns() -> (f64, f64, f64) {
     });
     let pair = || drop(black_box(Box::new([0u8; 64])));
     let idle = per_iter(2_000_000, pair);
-    let session = Session::builder().cpu_hz(0).heap(true).start().ok();
+    let session = Session::builder().heap(true).start().ok();
     let in_session = per_iter(2_000_000, pair);
     drop(session.map(Session::finish));
     (idle, in_session, mi)
@@ -240,6 +248,7 @@ fn tracking_ns() -> (f64, f64, f64) {
 #[derive(Serialize)]
 struct Out {
     mode: &'static str,
+    sample_hz: u32,
     overhead_pct_quick: f64,
     overhead_pct_full: f64,
     variants: Vec<Variant>,
@@ -267,6 +276,7 @@ fn main() {
     let (tracking_idle_ns, tracking_session_ns, mimalloc_ns) = tracking_ns();
     let out = Out {
         mode: "default",
+        sample_hz: ndprof::profiler::DEFAULT_HZ,
         overhead_pct_quick,
         overhead_pct_full,
         variants,
@@ -287,13 +297,13 @@ fn main() {
         out.overhead_pct_full
     );
     println!(
-        "{:<22} {:<48} {:>12} {:>12} {:>7}",
-        "case", "variant", "reported ms", "unprof. ms", "ratio"
+        "{:<22} {:<44} {:<13} {:>12} {:>12} {:>7}",
+        "case", "variant", "mode", "reported ms", "unprof. ms", "ratio"
     );
     for v in &out.variants {
         println!(
-            "{:<22} {:<48} {:>12.3} {:>12.3} {:>7.2}",
-            v.case, v.variant, v.reported_ms, v.unprofiled_ms, v.ratio
+            "{:<22} {:<44} {:<13} {:>12.3} {:>12.3} {:>7.2}",
+            v.case, v.variant, v.mode, v.reported_ms, v.unprofiled_ms, v.ratio
         );
     }
     println!(

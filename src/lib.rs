@@ -63,6 +63,15 @@
 //! `profiles/README.md`). Install [`alloc::Tracking`] as the global
 //! allocator to count every heap allocation of the program, not only arrays.
 //!
+//! Time is measured in one of two [`Mode`]s. **Sampled** (the default) reads
+//! no clock per event: counts are exact (scalar `get`/`set` counts past each
+//! thread's first 4096 are estimated 1-in-256 and marked), and a per-thread
+//! wall-clock timer (250 Hz) samples which scope each thread is in, so times
+//! are `samples x period` with their uncertainty (`Record::time_err_ns`);
+//! a scope costs ~4 ns, a scalar op ~1 ns. **Instrumented** reads the clock
+//! around every scope and op (~25 ns each), calibrates that cost when the
+//! session starts and subtracts it (`total_ns`; raw in `total_raw_ns`).
+//!
 //! ```
 //! use ndprof::{profile, Array, DType, Session};
 //! # fn main() -> ndprof::Result<()> {

@@ -87,7 +87,10 @@ fn variants(size: Size) -> Vec<Variant> {
                 let reported_ms = if mode == "default" {
                     t.median() / 1e6
                 } else {
-                    let Some(r) = p.profiles.get(t.profile).and_then(|(_, pr)| pr.record(&t.path))
+                    let Some(r) = p
+                        .profiles
+                        .get(t.profile)
+                        .and_then(|(_, pr)| pr.record(&t.path))
                     else {
                         continue;
                     };
@@ -171,7 +174,8 @@ fn spin(ms: f64) {
 fn shares() -> Vec<Share> {
     let mut out = Vec::new();
     if let Ok(session) = Session::builder().start() {
-        for _ in 0..25 {
+        // 2.4 s: ~600 samples at 250 Hz, a share's sampling error ~1.8 points.
+        for _ in 0..60 {
             profile!("three", { spin(30.0) });
             profile!("one", { spin(10.0) });
         }
@@ -245,6 +249,26 @@ fn tracking_ns() -> (f64, f64, f64) {
     (idle, in_session, mi)
 }
 
+/// Microseconds `start()` of a default session takes (sampler, native
+/// stacks, heap on), median of 50; the first start of the process (which
+/// installs the signal handler and finds the libraries not to unwind from)
+/// happens before.
+fn session_start_us() -> f64 {
+    let builder = || Session::builder().heap(true);
+    drop(builder().start().map(Session::finish));
+    median(
+        (0..50)
+            .map(|_| {
+                let t = Instant::now();
+                let s = builder().start();
+                let us = t.elapsed().as_secs_f64() * 1e6;
+                drop(s.map(Session::finish));
+                us
+            })
+            .collect(),
+    )
+}
+
 #[derive(Serialize)]
 struct Out {
     mode: &'static str,
@@ -259,6 +283,7 @@ struct Out {
     tracking_idle_ns: f64,
     tracking_session_ns: f64,
     mimalloc_ns: f64,
+    session_start_us: f64,
 }
 
 fn main() {
@@ -287,6 +312,7 @@ fn main() {
         tracking_idle_ns,
         tracking_session_ns,
         mimalloc_ns,
+        session_start_us: session_start_us(),
     };
     println!(
         "overhead, quick tour's work: {:+.1}%",
@@ -320,6 +346,7 @@ fn main() {
         "64 B alloc+free: mimalloc {:.1} ns, Tracking idle {:.1} ns, in a heap session {:.1} ns",
         out.mimalloc_ns, out.tracking_idle_ns, out.tracking_session_ns
     );
+    println!("session start: {:.1} us", out.session_start_us);
     let path = std::env::var("PROFILER_TRUTH_JSON")
         .unwrap_or_else(|_| "target/profiler_truth.json".to_string());
     match serde_json::to_string_pretty(&out) {

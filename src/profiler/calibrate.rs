@@ -9,8 +9,7 @@
 
 use crate::trace::recording::{self, Options};
 use crate::trace::{
-    enter_scope, ns_per_tick, register_scope, scalar_op, LabelId, OpClass, ScalarOp, ScalarSite,
-    Stamp,
+    enter_scope, ns_per_tick, register_scope, scalar_op, OpClass, ScalarOp, ScalarSite, Stamp,
 };
 use std::hint::black_box;
 use std::time::Instant;
@@ -59,6 +58,20 @@ pub(crate) fn event_cost(scalar_time_every: u64) -> EventCost {
     best.unwrap_or_default()
 }
 
+/// A few nanoseconds of dependent arithmetic: the calibration loops wrap
+/// events around real work, so that the cost measured is what events add
+/// to work (out-of-order execution hides part of it), not their cost alone.
+#[inline(never)]
+fn work(x: u64) -> u64 {
+    let mut v = black_box(x);
+    for _ in 0..8 {
+        v = v
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+    }
+    v
+}
+
 fn one_round(scalar_time_every: u64) -> Option<EventCost> {
     let epoch = recording::start(Options {
         instrumented: true,
@@ -68,25 +81,34 @@ fn one_round(scalar_time_every: u64) -> Option<EventCost> {
     })
     .ok()?;
     let label = register_scope(SCOPE);
+    let calls = CALLS.max(64 * scalar_time_every as usize);
     let a = Stamp::now();
     let t = Instant::now();
-    for _ in 0..CALLS {
-        empty_scope(label);
+    let mut acc = 0u64;
+    for i in 0..CALLS {
+        acc = acc.wrapping_add(work(i as u64));
     }
-    let scopes_ns = t.elapsed().as_nanos() as f64;
+    let bare_ns = t.elapsed().as_nanos() as f64 / CALLS as f64;
     let t = Instant::now();
-    let calls = CALLS.max(64 * scalar_time_every as usize);
-    for _ in 0..calls {
-        drop(black_box(scalar_op(ScalarOp {
+    for i in 0..CALLS {
+        let _s = enter_scope(label);
+        acc = acc.wrapping_add(work(i as u64));
+    }
+    let scopes_ns = t.elapsed().as_nanos() as f64 / CALLS as f64;
+    let t = Instant::now();
+    for i in 0..calls {
+        let _g = scalar_op(ScalarOp {
             site: &SITE,
             array_elements: 1,
             bytes_read: 8,
             bytes_written: 0,
             may_allocate: false,
             writes_integer: false,
-        })));
+        });
+        acc = acc.wrapping_add(work(i as u64));
     }
-    let scalars_ns = t.elapsed().as_nanos() as f64;
+    let scalars_ns = t.elapsed().as_nanos() as f64 / calls as f64;
+    black_box(acc);
     let b = Stamp::now();
     recording::stop();
     let d = recording::drain(epoch);
@@ -99,17 +121,13 @@ fn one_round(scalar_time_every: u64) -> Option<EventCost> {
             .map(|(i, _)| d.metrics.get(i).map_or(0, |m| m.ticks))
             .sum()
     };
-    let inner = ticks_of(SCOPE) as f64 * ns / CALLS as f64;
-    let scalar_inner = ticks_of(SITE.name) as f64 * ns / calls as f64;
+    // What each event measured beyond the work it wrapped.
+    let inner = ticks_of(SCOPE) as f64 * ns / CALLS as f64 - bare_ns;
+    let scalar_inner = ticks_of(SITE.name) as f64 * ns / calls as f64 - bare_ns;
     Some(EventCost {
-        inner_ns: inner,
-        outer_ns: scopes_ns / CALLS as f64,
-        scalar_inner_ns: scalar_inner,
-        scalar_outer_ns: scalars_ns / calls as f64,
+        inner_ns: inner.max(0.0),
+        outer_ns: (scopes_ns - bare_ns).max(0.0),
+        scalar_inner_ns: scalar_inner.max(0.0),
+        scalar_outer_ns: (scalars_ns - bare_ns).max(0.0),
     })
-}
-
-#[inline(never)]
-fn empty_scope(label: LabelId) {
-    let _s = black_box(enter_scope(label));
 }

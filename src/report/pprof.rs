@@ -4,8 +4,8 @@
 //! per call path with its self values, so totals add up like the flamegraphs.
 //!
 //! The encoder is written out here (a few varints and length-delimited
-//! fields) so that `ops.pb` needs no protobuf dependency; `cpu.pb` comes
-//! from pprof-rs.
+//! fields) so that `ops.pb` needs no protobuf dependency; `cpu.pb` is
+//! built with pprof-rs's protobuf types (`profiler::CpuProfile`).
 
 use super::folded::Metric;
 use super::model::Report;

@@ -175,8 +175,8 @@ pub fn run_selected(
 
 /// Runs every case's work at `size` under `profiling` and writes nothing:
 /// [`Profiling::Full`] against [`Profiling::Off`] measures what the profiler
-/// costs (scopes, op records, heap tracking, value ranges, 99 Hz CPU
-/// sampling), the levels between say which part costs what. Every variant
+/// costs (scopes, op records, heap tracking, value ranges, the 250 Hz
+/// sampler with native stacks), the levels between say which part costs what. Every variant
 /// runs a fixed number of times ([`MIN_RUNS`](super::MIN_RUNS) after its
 /// warm-up), so each level does the same work.
 ///

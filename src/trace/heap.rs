@@ -47,7 +47,10 @@ fn add_heap(epoch: u64, node: NodeId, fields: (Field, Field), bytes: u64) {
         // Only this thread writes its table: loads and stores suffice.
         let add = |f: Field, d: u64| {
             let a = &entry[f as usize];
-            a.store(a.load(Ordering::Relaxed).saturating_add(d), Ordering::Relaxed);
+            a.store(
+                a.load(Ordering::Relaxed).saturating_add(d),
+                Ordering::Relaxed,
+            );
         };
         add(fields.0, 1);
         add(fields.1, bytes);
@@ -141,7 +144,12 @@ pub(crate) fn count_alloc(bytes: usize) -> (u64, NodeId) {
         return (0, 0);
     }
     let (e, node) = (epoch(), current());
-    add_heap(e, node, (Field::heap_allocations, Field::heap_bytes), bytes as u64);
+    add_heap(
+        e,
+        node,
+        (Field::heap_allocations, Field::heap_bytes),
+        bytes as u64,
+    );
     add_live(bytes as i64);
     (e, node)
 }

@@ -72,7 +72,7 @@ impl SessionBuilder {
     /// The most samples a session keeps (default 65,536, over four minutes
     /// of one thread inside scopes at 250 Hz); later ones
     /// are counted as lost (`Profile::lost_sample_ns`). Memory is reserved
-    /// (not touched) at start: 536 bytes a sample with native stacks, 24
+    /// (not touched) at start: 544 bytes a sample with native stacks, 32
     /// without, unmapped at `finish`.
     pub fn sample_capacity(mut self, samples: usize) -> Self {
         self.sample_capacity = samples.max(1);

@@ -89,7 +89,7 @@ pub(crate) fn drain(epoch: u64) -> Drained {
     let samples = sampler::stop().unwrap_or_default();
     let mut metrics = records::drain(epoch);
     let mut stacks = Vec::new();
-    for ((node, site, frames), (count, periods)) in samples.by_stack {
+    for ((node, site, frames), (count, ns)) in samples.by_stack {
         let node = if site == 0 {
             node
         } else {
@@ -105,7 +105,6 @@ pub(crate) fn drain(epoch: u64) -> Drained {
         if node == tree::DROPPED {
             continue;
         }
-        let ns = periods.saturating_mul(samples.period_ns);
         if metrics.len() <= node as usize {
             metrics.resize(node as usize + 1, Metrics::default());
         }
@@ -132,7 +131,7 @@ pub(crate) fn drain(epoch: u64) -> Drained {
         heap_peak_bytes,
         heap_peak_owners,
         sample_period_ns: samples.period_ns,
-        lost_sample_ns: samples.lost_periods.saturating_mul(samples.period_ns),
+        lost_sample_ns: samples.lost_ns,
         stacks,
     }
 }

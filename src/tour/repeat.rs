@@ -1,4 +1,5 @@
-//! Repeats: each variant runs once to warm up, then at least [`MIN_RUNS`]
+//! Repeats: each variant runs once to warm up (unrecorded: the profile holds
+//! the timed runs only), then at least [`MIN_RUNS`]
 //! times and for at least [`MIN_TOTAL`] in all (at most [`MAX_RUNS`] times),
 //! each run timed by the wall clock around it. The tour reports the median
 //! with its min-max, not one run: on a shared machine one run can be 10x off.
@@ -176,7 +177,9 @@ fn repeat_until<T>(
         let _scope = scope(name);
         body()
     };
-    let mut last = Some(run()?);
+    // The warm-up run (first touch of fresh buffers, cold caches) is left
+    // out of the profile: the report's figures are the timed runs'.
+    let mut last = Some(crate::trace::unrecorded(&mut run)?);
     let mut runs_ns = Vec::new();
     let mut total = Duration::ZERO;
     while !done(runs_ns.len(), total) {

@@ -91,7 +91,8 @@ struct Measured {
 
 /// The variant at `path`: its runs' wall times from `timing` (else the
 /// report's time, as one run), and its allocations per run from the report
-/// (the subtree's counts over the scope's calls, the warm-up included).
+/// (the subtree's counts over the scope's calls: the timed runs; the
+/// warm-up run is unrecorded).
 fn measure(report: &Report, path: &[String], timing: Option<&Timing>) -> Measured {
     let inside = subtree(report, path);
     let calls = inside.first().map_or(1, |r| r.calls.max(1));

@@ -559,6 +559,23 @@ pub(crate) fn alloc_event(kind: AllocKind, bytes: usize) {
     });
 }
 
+/// Runs `f` unrecorded: its scopes, ops, allocations and samples count
+/// nowhere (the tour's warm-up runs). Work on other threads that `f` hands a
+/// [`Context`] to is unrecorded too.
+pub(crate) fn unrecorded<R>(f: impl FnOnce() -> R) -> R {
+    if !enabled() {
+        return f();
+    }
+    struct Restore(NodeId);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            set_current(self.0);
+        }
+    }
+    let _restore = Restore(set_current(tree::IGNORED));
+    f()
+}
+
 /// The current node, captured to carry into work on other threads (rayon
 /// tasks, spawned threads), so that what they do lands under the scope that
 /// handed it over.

@@ -29,7 +29,7 @@ pub(crate) use buffers::{buffer_held, buffer_owner};
 pub use class::OpClass;
 pub(crate) use clock::{ns_per_tick, Stamp};
 pub use countdown::{EXACT_SCALAR_CALLS, SCALAR_SAMPLE_EVERY};
-pub(crate) use events::{alloc_event, scalar_op, AllocKind, ScalarOp, ScalarSite};
+pub(crate) use events::{alloc_event, scalar_op, unrecorded, AllocKind, ScalarOp, ScalarSite};
 pub use events::{enter_dynamic_scope, op, Context, OpGuard, ScopeGuard};
 #[doc(hidden)]
 pub use events::{enter_scope, register_scope};

@@ -102,7 +102,7 @@ pub(crate) fn drain(epoch: u64) -> Drained {
                 tree::op_label(site.name, site.class, site.dtype),
             )
         };
-        if node == tree::DROPPED {
+        if node == tree::DROPPED || node == tree::IGNORED || node as usize >= tree::MAX_NODES {
             continue;
         }
         if metrics.len() <= node as usize {

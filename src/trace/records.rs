@@ -13,7 +13,7 @@
 //! threads holds as many tables as it ever ran threads at once.
 
 use super::metrics::{Field, Metrics, LEN};
-use super::tree::{self, NodeId, DROPPED, MAX_NODES};
+use super::tree::{self, NodeId, MAX_NODES};
 use std::cell::Cell;
 use std::sync::atomic::{
     AtomicPtr, AtomicU64,
@@ -178,8 +178,7 @@ impl Slot {
 /// entry for `node` in session `epoch`.
 #[inline]
 pub(crate) fn update(epoch: u64, node: NodeId, f: impl FnOnce(&mut Metrics)) {
-    if node == DROPPED {
-        tree::note_dropped();
+    if !tree::recorded(node) {
         return;
     }
     with_slot(|slot| {
@@ -216,6 +215,9 @@ pub(crate) struct Call {
 /// a call changes (the common path of every scope and op).
 #[inline]
 pub(crate) fn bump_call(epoch: u64, node: NodeId, c: &Call) {
+    if !tree::recorded(node) {
+        return;
+    }
     with_slot(|slot| {
         if slot.epoch.load(Relaxed) != epoch || c.values.is_some() {
             // First event of this session on this thread (the general path
@@ -246,8 +248,7 @@ pub(crate) fn bump_call(epoch: u64, node: NodeId, c: &Call) {
 /// cache and update with [`add_call`]; `None` past the tree's last node or
 /// for a straggler event of a finished session.
 pub(crate) fn entry_of(epoch: u64, node: NodeId) -> Option<&'static Entry> {
-    if node == DROPPED {
-        tree::note_dropped();
+    if !tree::recorded(node) {
         return None;
     }
     let mut out = None;

@@ -23,6 +23,22 @@ pub const ROOT: NodeId = 0;
 pub const MAX_NODES: usize = 1 << 22;
 /// Where events past [`MAX_NODES`] go: nowhere, counted.
 pub(crate) const DROPPED: NodeId = NodeId::MAX;
+/// Where events of unrecorded work go (`trace::unrecorded`): nowhere, not counted.
+pub(crate) const IGNORED: NodeId = NodeId::MAX - 1;
+
+/// Whether events at `node` are recorded; counts one dropped event for
+/// [`DROPPED`] (the tree was full), none for [`IGNORED`].
+#[inline]
+pub(crate) fn recorded(node: NodeId) -> bool {
+    match node {
+        DROPPED => {
+            note_dropped();
+            false
+        }
+        IGNORED => false,
+        _ => true,
+    }
+}
 
 /// Whether a label names a `profile!` scope or an array operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -170,8 +186,8 @@ pub(crate) fn child(epoch: u64, parent: NodeId, label: LabelId) -> NodeId {
 fn child_slow(epoch: u64, parent: NodeId, label: LabelId) -> NodeId {
     // A thread's first events of a session come here: time to sample it.
     super::sampler::arm_this_thread(epoch);
-    if parent == DROPPED {
-        return DROPPED;
+    if parent == DROPPED || parent == IGNORED {
+        return parent;
     }
     let cached = CHILDREN
         .try_with(|c| {

@@ -46,6 +46,15 @@ impl Array {
         }
     }
 
+    /// Whether one more `push` fits the buffer as it is (no copy, no growth).
+    fn grows_in_place_by_one(&self) -> bool {
+        !self.shares_buffer()
+            && self.offset == 0
+            && self.buf.len() == self.len()
+            && self.len() < self.capacity()
+            && self.is_c_contiguous()
+    }
+
     /// Makes the array own a buffer that it fills from the start, so that it
     /// can grow in place (copies a view or a shared buffer once).
     fn make_growable(&mut self) -> Result<()> {
@@ -108,7 +117,8 @@ impl Array {
             array_elements: self.len() + 1,
             bytes_read: 0,
             bytes_written: dtype.size(),
-            may_allocate: true,
+            // Only a push that grows (or first copies a view) allocates.
+            may_allocate: !self.grows_in_place_by_one(),
             writes_integer: dtype.is_integer(),
         });
         self.check_1d("push")?;

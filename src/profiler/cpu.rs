@@ -8,10 +8,10 @@
 
 use super::profile::Profile;
 use super::record::escape_frame;
-use crate::error::{Error, ErrorKind, Result};
 use crate::trace::recording::StackSample;
 use pprof::protos::{self, Message};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 /// What the sampler collected, as stacks (`cpu.*` files).
 #[derive(Clone, Debug)]
@@ -99,29 +99,68 @@ fn symbolize(ip: usize, innermost: bool) -> Vec<String> {
     names
 }
 
-impl CpuProfile {
+/// The samples of a finished session, symbolized and folded when first
+/// asked for ([`Profile::cpu`]): `finish()` stays cheap, and a program that
+/// never writes `cpu.*` files never pays for symbolization.
+#[derive(Debug)]
+pub(crate) struct PendingCpu {
+    hz: u32,
+    wall_ns: f64,
+    /// (scope path, innermost-first return addresses, samples, ns).
+    stacks: Vec<(Vec<String>, Vec<usize>, u64, u64)>,
+    done: OnceLock<CpuProfile>,
+}
+
+impl PendingCpu {
     /// Joins the sampler's stacks to `profile`'s records (`node_records`:
     /// each call-tree node's record index).
-    pub(crate) fn build(
+    pub(crate) fn new(
         hz: u32,
         profile: &Profile,
         node_records: &[Option<usize>],
         stacks: Vec<StackSample>,
-    ) -> Result<CpuProfile> {
+    ) -> PendingCpu {
+        let mut paths: HashMap<u32, Vec<String>> = HashMap::new();
+        let stacks = stacks
+            .into_iter()
+            .map(|s| {
+                let path = paths
+                    .entry(s.node)
+                    .or_insert_with(|| {
+                        node_records
+                            .get(s.node as usize)
+                            .copied()
+                            .flatten()
+                            .map(|r| profile.path(r))
+                            .unwrap_or_default()
+                    })
+                    .clone();
+                (path, s.frames, s.samples, s.ns)
+            })
+            .collect();
+        PendingCpu {
+            hz,
+            wall_ns: profile.wall_ns(),
+            stacks,
+            done: OnceLock::new(),
+        }
+    }
+
+    /// The folded stacks and `cpu.pb`, built on first use.
+    pub(crate) fn get(&self) -> &CpuProfile {
+        self.done.get_or_init(|| self.build())
+    }
+
+    fn build(&self) -> CpuProfile {
         let mut names: HashMap<(usize, bool), Vec<String>> = HashMap::new();
         let mut merged: BTreeMap<Vec<String>, (u64, u64)> = BTreeMap::new();
         let (mut samples, mut sampled_ns) = (0u64, 0u64);
-        for s in stacks {
-            samples += s.samples;
-            sampled_ns += s.ns;
-            let mut stack: Vec<String> = node_records
-                .get(s.node as usize)
-                .copied()
-                .flatten()
-                .map(|r| profile.path(r))
-                .unwrap_or_default();
+        for (path, frames, count, ns) in &self.stacks {
+            samples += count;
+            sampled_ns += ns;
+            let mut stack = path.clone();
             let mut native = Vec::new();
-            for (k, &ip) in s.frames.iter().enumerate().rev() {
+            for (k, &ip) in frames.iter().enumerate().rev() {
                 let innermost = k == 0;
                 let fs = names
                     .entry((ip, innermost))
@@ -134,35 +173,31 @@ impl CpuProfile {
             }
             stack.extend(native);
             let e = merged.entry(stack).or_insert((0, 0));
-            e.0 += s.samples;
-            e.1 += s.ns;
+            e.0 += count;
+            e.1 += ns;
         }
         let folded = merged
             .iter()
             .map(|(s, (c, _))| format!("{} {c}\n", s.join(";")))
             .collect();
-        let period_ns = if hz == 0 {
+        let period_ns = if self.hz == 0 {
             0
         } else {
-            1_000_000_000 / i64::from(hz)
+            1_000_000_000 / i64::from(self.hz)
         };
-        let pprof = encode(&merged, period_ns, profile.wall_ns() as i64)?;
-        Ok(CpuProfile {
-            hz,
+        let pprof = encode(&merged, period_ns, self.wall_ns as i64);
+        CpuProfile {
+            hz: self.hz,
             samples,
             sampled_ns,
             folded,
             pprof,
-        })
+        }
     }
 }
 
 /// The stacks as an encoded pprof `Profile`.
-fn encode(
-    stacks: &BTreeMap<Vec<String>, (u64, u64)>,
-    period_ns: i64,
-    wall_ns: i64,
-) -> Result<Vec<u8>> {
+fn encode(stacks: &BTreeMap<Vec<String>, (u64, u64)>, period_ns: i64, wall_ns: i64) -> Vec<u8> {
     let mut strings: Vec<String> = vec![String::new()];
     let mut string_ids: HashMap<String, i64> = HashMap::new();
     let mut sid = |s: &str| -> i64 {
@@ -230,14 +265,7 @@ fn encode(
         });
     }
     p.string_table = strings;
-    let mut out = Vec::new();
-    p.encode(&mut out).map_err(|e| {
-        Error::new(
-            ErrorKind::Format,
-            format!("CPU sampling: encoding cpu.pb: {e}"),
-        )
-    })?;
-    Ok(out)
+    p.encode_to_vec()
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ pub struct Profile {
     dropped_events: u64,
     timing: Timing,
     #[cfg(feature = "cpu")]
-    cpu: Option<super::CpuProfile>,
+    cpu: Option<std::sync::Arc<super::cpu::PendingCpu>>,
 }
 
 /// How a profile's times were measured.
@@ -173,14 +173,16 @@ impl Profile {
     }
 
     #[cfg(feature = "cpu")]
-    pub(crate) fn set_cpu(&mut self, cpu: super::CpuProfile) {
-        self.cpu = Some(cpu);
+    pub(crate) fn set_cpu(&mut self, cpu: super::cpu::PendingCpu) {
+        self.cpu = Some(std::sync::Arc::new(cpu));
     }
 
-    /// The native CPU samples, if sampling was on (`cpu_hz > 0`).
+    /// The sampler's native stacks joined to scope paths, if sampling with
+    /// native stacks was on; symbolized on the first call (which can take a
+    /// while: debug info is read), so `finish()` does not pay for it.
     #[cfg(feature = "cpu")]
     pub fn cpu(&self) -> Option<&super::CpuProfile> {
-        self.cpu.as_ref()
+        self.cpu.as_ref().map(|c| c.get())
     }
 
     /// Every node that recorded something, and its ancestors, parents
@@ -230,7 +232,9 @@ impl Profile {
     /// Who held the bytes at the peak of [`peak_bytes`](Self::peak_bytes):
     /// the record that allocated them (`None`: top level) and how many
     /// bytes, largest first. With `alloc::Tracking` this covers buffers and
-    /// the rest of the heap, taken when the shared counter last set a peak.
+    /// the rest of the heap, taken when the shared counter last set a peak
+    /// at least 1/32 above the previous snapshot's (an estimate of who held
+    /// the peak: it may be up to ~3% below the exact `peak_bytes`).
     pub fn peak_holders(&self) -> &[(Option<usize>, u64)] {
         match self.heap {
             Some(HeapSource::Global) if !self.heap_peak_holders.is_empty() => {

@@ -231,12 +231,8 @@ impl Session {
         );
         #[cfg(feature = "cpu")]
         if self.builder.native_stacks && !stacks.is_empty() {
-            profile.set_cpu(super::cpu::CpuProfile::build(
-                hz,
-                &profile,
-                &node_records,
-                stacks,
-            )?);
+            let pending = super::cpu::PendingCpu::new(hz, &profile, &node_records, stacks);
+            profile.set_cpu(pending);
         }
         Ok(profile)
     }

@@ -59,7 +59,12 @@ pub enum Profiling {
     OpsOnly,
     /// Everything but CPU sampling.
     NoCpu,
-    /// Everything the tour uses ([`builder`]).
+    /// A default session with the heap report: scopes, ops, heap, the
+    /// sampler with native stacks; no value ranges (an opt-in analysis that
+    /// reads every integer result once more).
+    Default,
+    /// Everything the tour uses ([`builder`]): [`Profiling::Default`] plus
+    /// value ranges.
     Full,
     /// Everything, in instrumented mode (per-event clock reads, calibrated).
     Instrumented,
@@ -80,6 +85,7 @@ pub(crate) fn start(builder: SessionBuilder, setup: Setup) -> Result<CaseSession
         Profiling::Off => return Ok(CaseSession(None)),
         Profiling::OpsOnly => builder.heap(false).value_ranges(false).cpu_hz(0),
         Profiling::NoCpu => builder.cpu_hz(0),
+        Profiling::Default => builder.value_ranges(false),
         Profiling::Full => builder,
         Profiling::Instrumented => builder.mode(crate::profiler::Mode::Instrumented),
     };

@@ -508,13 +508,26 @@ impl OpGuard {
 }
 
 impl Drop for OpGuard {
+    #[inline]
     fn drop(&mut self) {
+        if self.clear_site {
+            // A sampled-mode scalar op: no node entered, nothing to restore.
+            set_scalar_site(0);
+            return;
+        }
+        if matches!(self.guard, Guard::Idle) && self.restore.is_none() {
+            return;
+        }
+        self.leave();
+    }
+}
+
+impl OpGuard {
+    #[inline(never)]
+    fn leave(&mut self) {
         self.guard.leave();
         if let Some(prev) = self.restore {
             set_current(prev);
-        }
-        if self.clear_site {
-            set_scalar_site(0);
         }
     }
 }

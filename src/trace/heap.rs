@@ -20,6 +20,10 @@ pub const FLUSH_BYTES: i64 = 64 << 10;
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 static LIVE: AtomicI64 = AtomicI64::new(0);
 static PEAK: AtomicI64 = AtomicI64::new(0);
+/// The peak at which holders were last taken: a new snapshot waits for the
+/// peak to pass it by 1/32 (a scan of every thread's table is not free; a
+/// heap growing in small steps would otherwise rescan on every step).
+static SNAPSHOT_AT: AtomicI64 = AtomicI64::new(0);
 /// Who held the bytes when the shared counter last reached a new peak.
 static AT_PEAK: Mutex<Vec<(NodeId, u64)>> = Mutex::new(Vec::new());
 
@@ -73,6 +77,7 @@ pub(crate) fn installed() -> bool {
 pub(crate) fn reset() {
     LIVE.store(0, Ordering::Relaxed);
     PEAK.store(0, Ordering::Relaxed);
+    SNAPSHOT_AT.store(0, Ordering::Relaxed);
     AT_PEAK.lock().unwrap_or_else(|e| e.into_inner()).clear();
 }
 
@@ -110,7 +115,14 @@ pub(crate) fn add_live(delta: i64) {
             p.set(0);
             let live = LIVE.fetch_add(v, Ordering::Relaxed) + v;
             if PEAK.fetch_max(live, Ordering::Relaxed) < live && enabled() {
-                snapshot_holders();
+                let at = SNAPSHOT_AT.load(Ordering::Relaxed);
+                if live >= at.saturating_add((at / 32).max(FLUSH_BYTES))
+                    && SNAPSHOT_AT
+                        .compare_exchange(at, live, Ordering::Relaxed, Ordering::Relaxed)
+                        .is_ok()
+                {
+                    snapshot_holders();
+                }
             }
         } else {
             p.set(v);

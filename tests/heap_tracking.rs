@@ -23,7 +23,8 @@ fn user_heap_allocations_are_attributed_to_scopes() {
         }
         let s = format!("{} items", v.len());
         assert_eq!(s, "1000 items");
-        let big = vec![1u64; 1_000_000]; // 8 MB live at once
+        // 8 MB live at once (black_box: unused memory may be elided).
+        let big = std::hint::black_box(vec![1u64; 1_000_000]);
         assert_eq!(big.len(), 1_000_000);
     });
     // Freed on another thread: still charged to "maker".

@@ -1,6 +1,7 @@
 //! No import cycles: no source file imports one that imports it back,
 //! directly or through others (`use crate::`, `use super::`, `use self::`,
-//! a facade's `use child::`, and `crate::a::b` paths in code). Files are the
+//! a facade's `use child::`, and `crate::a::b` and `super::a::b` paths in
+//! code). Files are the
 //! modules here; a path resolves to the longest prefix that is a file.
 //! Also checks the design's layers: lower layers never import higher ones.
 
@@ -159,6 +160,34 @@ fn edges(files: &BTreeMap<Module, String>) -> BTreeMap<Module, BTreeSet<Module>>
                 .map(str::to_string)
                 .collect();
             let t = resolve(files, &segs);
+            if &t != m {
+                deps.insert(t);
+            }
+        }
+        // `super::a::b` paths in code (outside `use`), as for `crate::`.
+        for (i, _) in src.match_indices("super::") {
+            if src[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':') {
+                continue; // the middle of a longer path (`super::super::`)
+            }
+            let segs: Vec<String> = src[i..]
+                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                .next()
+                .unwrap_or("")
+                .split("::")
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            let mut base = m.clone();
+            let mut rest = &segs[..];
+            while rest.first().is_some_and(|x| x == "super") {
+                base.pop();
+                rest = &rest[1..];
+            }
+            if rest.is_empty() {
+                continue; // `super::{a, b}`: a `use` list, expanded above
+            }
+            base.extend(rest.iter().cloned());
+            let t = resolve(files, &base);
             if &t != m {
                 deps.insert(t);
             }

@@ -231,23 +231,34 @@ fn shares() -> Vec<Share> {
     out
 }
 
-/// Nanoseconds per 64-byte alloc+free pair: mimalloc directly, through
-/// `Tracking` with no session, and through `Tracking` in a heap session.
+/// Nanoseconds per 64-byte alloc+free pair, each called the same way (the
+/// allocator's `GlobalAlloc` methods directly, side by side): mimalloc, the
+/// global `Tracking<MiMalloc>` with no session, and in a heap session.
 fn tracking_ns() -> (f64, f64, f64) {
     let layout = Layout::from_size_align(64, 8).unwrap_or_else(|_| std::process::exit(1));
-    let mi = per_iter(2_000_000, || {
+    let mi = || {
         // SAFETY: a valid non-zero layout; the block is freed at once with it.
         unsafe {
             let p = mimalloc::MiMalloc.alloc(layout);
             mimalloc::MiMalloc.dealloc(black_box(p), layout);
         }
-    });
-    let pair = || drop(black_box(Box::new([0u8; 64])));
-    let idle = per_iter(2_000_000, pair);
-    let session = Session::builder().heap(true).start().ok();
-    let in_session = per_iter(2_000_000, pair);
-    drop(session.map(Session::finish));
-    (idle, in_session, mi)
+    };
+    let tracked = || {
+        // SAFETY: as above, through the global allocator.
+        unsafe {
+            let p = ALLOC.alloc(layout);
+            ALLOC.dealloc(black_box(p), layout);
+        }
+    };
+    let (mut m, mut idle, mut session) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..5 {
+        m.push(per_iter(1_000_000, mi));
+        idle.push(per_iter(1_000_000, tracked));
+        let s = Session::builder().heap(true).start().ok();
+        session.push(profile!("pairs", { per_iter(1_000_000, tracked) }));
+        drop(s.map(Session::finish));
+    }
+    (median(idle), median(session), median(m))
 }
 
 /// Microseconds `start()` of a default session takes (sampler, native

@@ -51,10 +51,12 @@ impl<A> Tracking<A> {
     }
 }
 
+#[inline(always)]
 fn pad(align: usize) -> usize {
     align.max(HEADER)
 }
 
+#[inline(always)]
 fn outer(layout: Layout) -> Option<Layout> {
     let size = layout.size().checked_add(pad(layout.align()))?;
     Layout::from_size_align(size, layout.align()).ok()
@@ -62,6 +64,7 @@ fn outer(layout: Layout) -> Option<Layout> {
 
 /// # Safety
 /// `user` points `pad >= 16` bytes into a live block we allocated.
+#[inline(always)]
 unsafe fn write_header(user: *mut u8, owner: (u64, u32)) {
     // SAFETY: the 16 bytes before `user` lie inside the block's padding; unaligned writes
     // need no alignment.
@@ -75,6 +78,7 @@ unsafe fn write_header(user: *mut u8, owner: (u64, u32)) {
 
 /// # Safety
 /// As `write_header`, for a block whose header was written.
+#[inline(always)]
 unsafe fn read_header(user: *mut u8) -> (u64, u32) {
     // SAFETY: as `write_header`.
     unsafe {
@@ -90,6 +94,7 @@ unsafe fn read_header(user: *mut u8) -> (u64, u32) {
 }
 
 impl<A: GlobalAlloc> Tracking<A> {
+    #[inline(always)]
     unsafe fn alloc_with(&self, layout: Layout, zeroed: bool) -> *mut u8 {
         heap::mark_installed();
         let Some(full) = outer(layout) else {
@@ -143,6 +148,7 @@ impl<A: GlobalAlloc> Tracking<A> {
 // caller's alignment; dealloc and realloc recompute the same `pad` and outer layout from the
 // caller's layout, as GlobalAlloc requires the same layout back.
 unsafe impl<A: GlobalAlloc> GlobalAlloc for Tracking<A> {
+    #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded contract.
         unsafe { self.alloc_with(layout, false) }
@@ -153,6 +159,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Tracking<A> {
         unsafe { self.alloc_with(layout, true) }
     }
 
+    #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         let p = pad(layout.align());
         // SAFETY: `ptr` came from `alloc_with` with this layout, so the header and `p`

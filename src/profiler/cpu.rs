@@ -6,7 +6,6 @@
 //! (`cpu.folded`, `cpu.svg`) and as a pprof `profile.proto` built with
 //! pprof-rs's protobuf types (`cpu.pb`).
 
-use super::profile::Profile;
 use super::record::escape_frame;
 use crate::trace::recording::StackSample;
 use pprof::protos::{self, Message};
@@ -100,7 +99,7 @@ fn symbolize(ip: usize, innermost: bool) -> Vec<String> {
 }
 
 /// The samples of a finished session, symbolized and folded when first
-/// asked for ([`Profile::cpu`]): `finish()` stays cheap, and a program that
+/// asked for (`Profile::cpu`): `finish()` stays cheap, and a program that
 /// never writes `cpu.*` files never pays for symbolization.
 #[derive(Debug)]
 pub(crate) struct PendingCpu {
@@ -112,12 +111,12 @@ pub(crate) struct PendingCpu {
 }
 
 impl PendingCpu {
-    /// Joins the sampler's stacks to `profile`'s records (`node_records`:
-    /// each call-tree node's record index).
+    /// Joins the sampler's stacks to their scope paths (`path_of` a
+    /// call-tree node; empty outside every record).
     pub(crate) fn new(
         hz: u32,
-        profile: &Profile,
-        node_records: &[Option<usize>],
+        wall_ns: f64,
+        path_of: impl Fn(u32) -> Vec<String>,
         stacks: Vec<StackSample>,
     ) -> PendingCpu {
         let mut paths: HashMap<u32, Vec<String>> = HashMap::new();
@@ -126,21 +125,14 @@ impl PendingCpu {
             .map(|s| {
                 let path = paths
                     .entry(s.node)
-                    .or_insert_with(|| {
-                        node_records
-                            .get(s.node as usize)
-                            .copied()
-                            .flatten()
-                            .map(|r| profile.path(r))
-                            .unwrap_or_default()
-                    })
+                    .or_insert_with(|| path_of(s.node))
                     .clone();
                 (path, s.frames, s.samples, s.ns)
             })
             .collect();
         PendingCpu {
             hz,
-            wall_ns: profile.wall_ns(),
+            wall_ns,
             stacks,
             done: OnceLock::new(),
         }

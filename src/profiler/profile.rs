@@ -181,7 +181,7 @@ impl Profile {
     /// native stacks was on; symbolized on the first call (which can take a
     /// while: debug info is read), so `finish()` does not pay for it.
     #[cfg(feature = "cpu")]
-    pub fn cpu(&self) -> Option<&super::CpuProfile> {
+    pub fn cpu(&self) -> Option<&super::cpu::CpuProfile> {
         self.cpu.as_ref().map(|c| c.get())
     }
 

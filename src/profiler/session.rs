@@ -231,7 +231,15 @@ impl Session {
         );
         #[cfg(feature = "cpu")]
         if self.builder.native_stacks && !stacks.is_empty() {
-            let pending = super::cpu::PendingCpu::new(hz, &profile, &node_records, stacks);
+            let path_of = |node: u32| {
+                node_records
+                    .get(node as usize)
+                    .copied()
+                    .flatten()
+                    .map(|r| profile.path(r))
+                    .unwrap_or_default()
+            };
+            let pending = super::cpu::PendingCpu::new(hz, profile.wall_ns(), path_of, stacks);
             profile.set_cpu(pending);
         }
         Ok(profile)

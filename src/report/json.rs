@@ -81,7 +81,12 @@ pub fn write_json(report: &Report, w: &mut dyn Write) -> Result<()> {
     })
     .map_err(io)?;
     field(w, "heap", &report.heap, false)?;
-    field(w, "advice", &report.advice, true)?;
+    if report.repeats.is_empty() {
+        field(w, "advice", &report.advice, true)?;
+    } else {
+        field(w, "advice", &report.advice, false)?;
+        field(w, "repeats", &report.repeats, true)?;
+    }
     w.write_all(b"}\n").map_err(io)
 }
 

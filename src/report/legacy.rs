@@ -173,5 +173,6 @@ pub(crate) fn from_v2(value: serde_json::Value) -> Result<Report> {
             peak_contributors,
         },
         advice: old.advice,
+        repeats: Vec::new(),
     })
 }

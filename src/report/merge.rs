@@ -43,6 +43,7 @@ impl Report {
             records: Vec::new(),
             heap: first.heap.clone(),
             advice: Vec::new(),
+            repeats: Vec::new(),
         };
         merged.heap.peak_contributors.clear();
         let mut index: HashMap<(Option<usize>, String), usize> = HashMap::new();

@@ -26,5 +26,5 @@ pub use compare::Comparison;
 pub use export::{export, Format};
 pub use files::{write_bytes, write_text};
 pub use folded::{folded, Metric};
-pub use model::{Advice, Report};
+pub use model::{Advice, Repeat, Report};
 pub use text::table;

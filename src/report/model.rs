@@ -27,6 +27,30 @@ pub struct Report {
     /// What the advice rules found, when a pass was run.
     #[serde(default)]
     pub advice: Vec<Advice>,
+    /// Scopes run repeatedly and timed around each run by the wall clock
+    /// (the tour's variants): median, min-max and spread of the runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repeats: Vec<Repeat>,
+}
+
+/// A scope run repeatedly, each run timed by the wall clock around it (exact
+/// readings, no profiler estimate).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Repeat {
+    /// The scope's path (frame names).
+    pub path: Vec<String>,
+    /// Timed runs (a warm-up run before them is not counted).
+    pub runs: usize,
+    /// The median run, in nanoseconds.
+    pub median_ns: f64,
+    /// The fastest run.
+    pub min_ns: f64,
+    /// The slowest run.
+    pub max_ns: f64,
+    /// `(p90 - p10) / median` of the runs.
+    pub spread: f64,
+    /// The spread exceeds the tour's noise threshold (25%).
+    pub noisy: bool,
 }
 
 /// About the run.
@@ -277,6 +301,7 @@ impl Report {
             records,
             heap,
             advice: Vec::new(),
+            repeats: Vec::new(),
         }
     }
 

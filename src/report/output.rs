@@ -102,13 +102,25 @@ impl Profile {
     /// [`Io`](crate::error::ErrorKind::Io) naming the path that failed (for example a `dir`
     /// whose parent is a regular file).
     pub fn write_all(&self, dir: impl AsRef<Path>) -> Result<()> {
+        self.write_all_with(&self.report_with_advice(), dir)
+    }
+
+    /// As [`write_all`](Self::write_all), with `report` (this profile's,
+    /// with whatever the caller added: the tour adds its repeats) in place
+    /// of the plain one.
+    ///
+    /// # Errors
+    /// As [`write_all`](Self::write_all).
+    pub fn write_all_with(&self, report: &Report, dir: impl AsRef<Path>) -> Result<()> {
         let dir = dir.as_ref();
-        export_all(&self.report_with_advice(), dir)?;
+        export_all(report, dir)?;
         #[cfg(feature = "cpu")]
         if let Some(cpu) = self.cpu() {
             let title = format!(
-                "ndprof: native CPU stacks ({} samples at {} Hz)",
-                cpu.samples, cpu.hz
+                "ndprof: sampled stacks under their scopes ({} samples at {} Hz, {:.1} ms of wall time in scopes)",
+                cpu.samples,
+                cpu.hz,
+                cpu.sampled_ns as f64 / 1e6
             );
             write_text(
                 &dir.join("cpu.svg"),

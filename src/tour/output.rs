@@ -9,7 +9,7 @@ use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::report::compare::{differential_svg, Comparison};
 use crate::report::html::Page;
-use crate::report::{svg, write_text, Advice, Metric};
+use crate::report::{svg, write_text, Advice, Metric, Repeat};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -193,7 +193,7 @@ pub fn run_workloads(size: Size, profiling: Profiling) -> Result<()> {
 /// # Errors
 /// As [`run`].
 pub fn run_cases(size: Size, profiling: Profiling) -> Result<Vec<CaseRun>> {
-    let _fixed = super::repeat::FixedRuns::set(super::MIN_RUNS);
+    let _fixed = super::repeat::FixedRuns::set(super::repeat::MIN_RUNS);
     CASES
         .iter()
         .map(|(_, case)| case(Setup { size, profiling }))
@@ -264,11 +264,26 @@ fn write(cfg: &TourConfig, runs: &[CaseRun]) -> Result<TourResult> {
     let mut cases = Vec::new();
     for run in runs {
         let mut reports = Vec::new();
-        for (sub, profile) in &run.profiles {
+        for (k, (sub, profile)) in run.profiles.iter().enumerate() {
             let dir = case_dir(out, run.case, sub);
-            profile.write_all(&dir)?;
+            let mut report = profile.report_with_advice();
+            report.repeats = run
+                .timings
+                .iter()
+                .filter(|t| t.profile == k)
+                .map(|t| Repeat {
+                    path: t.path.clone(),
+                    runs: t.runs_ns.len(),
+                    median_ns: t.median(),
+                    min_ns: t.min(),
+                    max_ns: t.max(),
+                    spread: t.spread(),
+                    noisy: t.spread() > NOISY_SPREAD,
+                })
+                .collect();
+            profile.write_all_with(&report, &dir)?;
             files.push(dir.strip_prefix(out).unwrap_or(&dir).display().to_string() + "/");
-            reports.push((sub.clone(), profile.report_with_advice()));
+            reports.push((sub.clone(), report));
         }
         cases.push(Reports { run, reports });
     }

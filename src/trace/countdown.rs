@@ -8,7 +8,6 @@
 //! relative error about `1/sqrt(calls/256)` (1.6% at a million calls),
 //! marked in `Metrics::estimated_calls`.
 
-use super::events::{count_scalar, ScalarOp};
 use super::state::epoch;
 use std::cell::Cell;
 
@@ -26,21 +25,23 @@ thread_local! {
     static RNG: Cell<u64> = const { Cell::new(0) };
 }
 
-/// One scalar call: a decrement, and on the counted calls the slow path.
+/// One scalar call: a decrement; `Some(weight)` for a call to count, for
+/// `weight` calls (0: this one alone, exactly).
 #[inline(always)]
-pub(crate) fn tick(s: &ScalarOp) {
+pub(crate) fn tick() -> Option<u64> {
     let tag = epoch() << 32;
     let v = LEFT.try_with(Cell::get).unwrap_or(0);
     if v & !0xffff_ffff == tag && (v as u32) > 1 {
         let _ = LEFT.try_with(|c| c.set(v - 1));
+        None
     } else {
-        counted(s, tag);
+        Some(counted(tag))
     }
 }
 
 #[cold]
 #[inline(never)]
-fn counted(s: &ScalarOp, tag: u64) {
+fn counted(tag: u64) -> u64 {
     let e = epoch();
     let (ee, mut exact) = EXACT.try_with(Cell::get).unwrap_or((e, 0));
     if ee != e {
@@ -54,7 +55,7 @@ fn counted(s: &ScalarOp, tag: u64) {
     };
     let _ = EXACT.try_with(|c| c.set((e, exact)));
     let _ = LEFT.try_with(|c| c.set(tag | u64::from(next)));
-    count_scalar(s, weight);
+    weight
 }
 
 /// A gap of `k >= 1` calls with `P(k) = p (1-p)^(k-1)`, `p = 1/SCALAR_SAMPLE_EVERY`.

@@ -9,7 +9,7 @@ use super::state::{current, enabled, epoch, mode, set_current, set_scalar_site};
 use super::tree::{self, LabelId, NodeId, ROOT};
 use std::cell::Cell;
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Registers a scope name (once per call site; see `profile!`).
 #[doc(hidden)]
@@ -41,14 +41,14 @@ pub fn enter_dynamic_scope(name: &str) -> ScopeGuard {
     enter_scope(tree::intern_scope_name(name))
 }
 
-struct Live {
+pub(super) struct Live {
     epoch: u64,
     node: NodeId,
     prev: NodeId,
     start: u64,
     sizes: [u64; 3],
     /// The largest array the op worked on, in elements.
-    array_elements: u64,
+    pub(super) array_elements: u64,
     /// The range of integer values the op produced, if it reported one.
     values: Option<(i64, i64)>,
     /// Scale of the measured time: 1 when every call is timed, N when this
@@ -57,23 +57,7 @@ struct Live {
     weight: u64,
 }
 
-static SCALAR_TIME_EVERY: AtomicU64 = AtomicU64::new(1);
-static VALUE_RANGES: AtomicBool = AtomicBool::new(false);
-
-/// Per-element call counters, one per op label (modulo the table size), so
-/// that ops called in turn (`get`, `set`, `get`, ...) are each timed 1-in-N
-/// rather than one of them always and the other never.
-const COUNTERS: usize = 64;
-
-thread_local! {
-    static SCALAR_CALLS: [Cell<u64>; COUNTERS] = const { [const { Cell::new(0) }; COUNTERS] };
-}
-
-/// Times per-element ops (`get`, `set`, `push`) 1-in-`n` per thread,
-/// scaling the measured time by `n`; every call is still counted.
-pub(crate) fn set_scalar_time_every(n: u64) {
-    SCALAR_TIME_EVERY.store(n.max(1), Ordering::Relaxed);
-}
+pub(super) static VALUE_RANGES: AtomicBool = AtomicBool::new(false);
 
 /// Whether ops report the ranges of integer values they produce.
 pub(crate) fn set_value_ranges(on: bool) {
@@ -83,7 +67,7 @@ pub(crate) fn set_value_ranges(on: bool) {
 /// Enters `label` under the current node. Nothing is written to the records
 /// until `leave`, which does it in one update.
 #[inline]
-fn enter(label: LabelId, sizes: [u64; 3], weight: u64) -> Live {
+pub(super) fn enter(label: LabelId, sizes: [u64; 3], weight: u64) -> Live {
     let epoch = epoch();
     let node = tree::child(epoch, current(), label);
     let prev = set_current(node);
@@ -132,7 +116,7 @@ fn leave(live: &Live) {
 /// A scope or op in sampled mode: counted when entered, no clock read;
 /// leaving only restores the thread's node.
 #[derive(Clone, Copy)]
-struct Counted {
+pub(super) struct Counted {
     epoch: u64,
     prev: NodeId,
 }
@@ -196,6 +180,7 @@ fn enter_counted(label: LabelId, sizes: [u64; 3], array_elements: u64) -> Counte
 #[cold]
 #[inline(never)]
 fn lookup_entry(epoch: u64, parent: NodeId, label: LabelId, newest: Cached) -> Cached {
+    super::sampler::arm_this_thread(epoch);
     let node = tree::child(epoch, parent, label);
     let c = Cached {
         epoch,
@@ -219,7 +204,7 @@ impl Counted {
     }
 }
 
-enum Guard {
+pub(super) enum Guard {
     Idle,
     Counted(Counted),
     Timed(Live),
@@ -273,12 +258,12 @@ impl Drop for ScopeGuard {
 /// Times one operation until dropped; see [`op`].
 #[must_use = "the operation is timed until the guard drops"]
 pub struct OpGuard {
-    guard: Guard,
+    pub(super) guard: Guard,
     /// The node to return to, for counted-only scalar ops that may allocate.
-    restore: Option<NodeId>,
+    pub(super) restore: Option<NodeId>,
     /// A sampled-mode scalar op: leave the scalar site on drop.
-    clear_site: bool,
-    _not_send: PhantomData<*const ()>,
+    pub(super) clear_site: bool,
+    pub(super) _not_send: PhantomData<*const ()>,
 }
 
 /// Records one array operation under the current node: a call, its class,
@@ -313,162 +298,8 @@ pub fn op(
     }
 }
 
-/// A per-element op's call site: its name, class and dtype, in a static
-/// (one per op and dtype), so that the hot path and the sampler's signal
-/// handler refer to it by address.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct ScalarSite {
-    pub name: &'static str,
-    pub class: OpClass,
-    pub dtype: &'static str,
-}
-
-/// What a per-element op (`get`, `set`, `push`) reports.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct ScalarOp {
-    pub site: &'static ScalarSite,
-    /// The array indexed (or grown to), in elements.
-    pub array_elements: usize,
-    pub bytes_read: usize,
-    pub bytes_written: usize,
-    /// The op may allocate (a `set` that copies a shared buffer, a `push`).
-    pub may_allocate: bool,
-    /// The op writes an integer (reported in value ranges).
-    pub writes_integer: bool,
-}
-
-/// Like [`op`] for one-element access, the per-element loop's path.
-///
-/// Sampled mode: the op marks itself as this thread's scalar site (the
-/// sampler charges CPU samples to it) and counts calls through a countdown:
-/// each thread's first [`EXACT_SCALAR_CALLS`] calls of a session exactly,
-/// then 1-in-[`SCALAR_SAMPLE_EVERY`] calls at random (geometric gaps), each
-/// standing for that many, marked as estimated. An op that may allocate
-/// (or reports value ranges) is counted exactly and made the current node.
-///
-/// Instrumented mode: counted on every call, timed 1-in-N (`scalar_time_every`,
-/// one counter per op) with the time scaled up.
-#[inline]
-pub(crate) fn scalar_op(s: ScalarOp) -> OpGuard {
-    match mode() {
-        None => OpGuard::idle(),
-        Some(false) if !(s.may_allocate || s.writes_integer && value_ranges()) => {
-            set_scalar_site(s.site as *const ScalarSite as usize);
-            super::countdown::tick(&s);
-            OpGuard {
-                guard: Guard::Idle,
-                restore: None,
-                clear_site: true,
-                _not_send: PhantomData,
-            }
-        }
-        Some(false) => scalar_exact(&s),
-        Some(true) => scalar_instrumented(&s),
-    }
-}
-
-fn value_ranges() -> bool {
-    VALUE_RANGES.load(Ordering::Relaxed)
-}
-
-/// Counts `weight` calls of `s` (0: one, not estimated) under the current
-/// node; returns that node.
-pub(crate) fn count_scalar(s: &ScalarOp, weight: u64) -> (u64, NodeId) {
-    let epoch = epoch();
-    let label = tree::op_label(s.site.name, s.site.class, s.site.dtype);
-    let node = tree::child(epoch, current(), label);
-    let w = weight.max(1);
-    if weight == 0 {
-        records::bump_call(
-            epoch,
-            node,
-            &records::Call {
-                elements: 1,
-                bytes_read: s.bytes_read as u64,
-                bytes_written: s.bytes_written as u64,
-                max_elements: s.array_elements as u64,
-                ..records::Call::default()
-            },
-        );
-    } else {
-        records::update(epoch, node, |m| {
-            m.calls = w;
-            m.estimated_calls = w;
-            m.elements = w;
-            m.bytes_read = w.saturating_mul(s.bytes_read as u64);
-            m.bytes_written = w.saturating_mul(s.bytes_written as u64);
-            m.max_elements = s.array_elements as u64;
-        });
-    }
-    (epoch, node)
-}
-
-/// A scalar op counted exactly and not timed; made the current node while
-/// it may allocate, so that its allocations are charged to it.
-fn scalar_exact(s: &ScalarOp) -> OpGuard {
-    if s.writes_integer && value_ranges() {
-        let mut live = enter(
-            tree::op_label(s.site.name, s.site.class, s.site.dtype),
-            [1, s.bytes_read as u64, s.bytes_written as u64],
-            0,
-        );
-        live.array_elements = s.array_elements as u64;
-        return OpGuard {
-            guard: Guard::Timed(live),
-            restore: None,
-            clear_site: false,
-            _not_send: PhantomData,
-        };
-    }
-    let (_, node) = count_scalar(s, 0);
-    OpGuard {
-        guard: Guard::Idle,
-        restore: s.may_allocate.then(|| set_current(node)),
-        clear_site: false,
-        _not_send: PhantomData,
-    }
-}
-
-fn scalar_instrumented(s: &ScalarOp) -> OpGuard {
-    let every = SCALAR_TIME_EVERY.load(Ordering::Relaxed);
-    let label = tree::op_label(s.site.name, s.site.class, s.site.dtype);
-    let weight = if every <= 1 {
-        1
-    } else {
-        let k = SCALAR_CALLS
-            .try_with(|c| {
-                let c = &c[label as usize % COUNTERS];
-                let k = c.get() + 1;
-                c.set(k);
-                k
-            })
-            .unwrap_or(0);
-        if k.is_multiple_of(every) {
-            every
-        } else {
-            0
-        }
-    };
-    if weight == 0 && !(s.writes_integer && value_ranges()) {
-        // Counted, not timed: no clock reads and no record merge on drop.
-        return scalar_exact(s);
-    }
-    let mut live = enter(
-        label,
-        [1, s.bytes_read as u64, s.bytes_written as u64],
-        weight,
-    );
-    live.array_elements = s.array_elements as u64;
-    OpGuard {
-        guard: Guard::Timed(live),
-        restore: None,
-        clear_site: false,
-        _not_send: PhantomData,
-    }
-}
-
 impl OpGuard {
-    fn idle() -> OpGuard {
+    pub(super) fn idle() -> OpGuard {
         OpGuard {
             guard: Guard::Idle,
             restore: None,

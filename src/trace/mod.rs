@@ -22,6 +22,7 @@ mod metrics;
 pub(crate) mod recording;
 mod records;
 mod sampler;
+mod scalar;
 mod state;
 mod tree;
 
@@ -29,7 +30,7 @@ pub(crate) use buffers::{buffer_held, buffer_owner};
 pub use class::OpClass;
 pub(crate) use clock::{ns_per_tick, Stamp};
 pub use countdown::{EXACT_SCALAR_CALLS, SCALAR_SAMPLE_EVERY};
-pub(crate) use events::{alloc_event, scalar_op, unrecorded, AllocKind, ScalarOp, ScalarSite};
+pub(crate) use events::{alloc_event, unrecorded, AllocKind};
 pub use events::{enter_dynamic_scope, op, Context, OpGuard, ScopeGuard};
 #[doc(hidden)]
 pub use events::{enter_scope, register_scope};
@@ -40,6 +41,7 @@ pub use records::thread_tables;
 #[doc(hidden)]
 pub use sampler::inject_sample;
 pub(crate) use sampler::SamplerConfig;
+pub(crate) use scalar::{scalar_op, ScalarOp, ScalarSite};
 pub use state::enabled;
 #[cfg(test)]
 pub(crate) use state::set_scalar_site;

@@ -2,9 +2,10 @@
 //! recorded. Only the profiler's `Session` calls these, after its
 //! one-session-per-process check.
 
-use super::events::{set_scalar_time_every, set_value_ranges, ScalarSite};
+use super::events::set_value_ranges;
 use super::metrics::Metrics;
 use super::sampler::{self, SamplerConfig};
+use super::scalar::{set_scalar_time_every, ScalarSite};
 use super::tree::{self, Label, LabelId, NodeId};
 use super::{heap, held, records, state};
 

@@ -168,6 +168,8 @@ impl Slot {
         if epoch < have {
             return false;
         }
+        // This thread's first event of the session: time to sample it.
+        super::sampler::arm_this_thread(epoch);
         self.clear();
         self.epoch.store(epoch, Release);
         true

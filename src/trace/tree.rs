@@ -184,8 +184,6 @@ pub(crate) fn child(epoch: u64, parent: NodeId, label: LabelId) -> NodeId {
 }
 
 fn child_slow(epoch: u64, parent: NodeId, label: LabelId) -> NodeId {
-    // A thread's first events of a session come here: time to sample it.
-    super::sampler::arm_this_thread(epoch);
     if parent == DROPPED || parent == IGNORED {
         return parent;
     }

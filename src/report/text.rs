@@ -79,7 +79,7 @@ pub fn write_table(report: &Report, w: &mut dyn Write) -> Result<()> {
     }
     writeln!(
         w,
-        "{:>10} {:>11} {:>9} {:>11} {:>12} {:>12} {:>8} {:>12} {:>8}  path",
+        "{:>14} {:>11} {:>9} {:>11} {:>12} {:>12} {:>8} {:>12} {:>8}  path",
         "calls",
         "total ms",
         "+- ms",
@@ -116,7 +116,7 @@ pub fn write_table(report: &Report, w: &mut dyn Write) -> Result<()> {
         };
         writeln!(
             w,
-            "{:>10} {:>11.3} {:>9} {:>11.3} {:>12.3} {:>12} {:>8} {:>12} {:>8}  {}{mark}",
+            "{:>14} {:>11.3} {:>9} {:>11.3} {:>12.3} {:>12} {:>8} {:>12} {:>8}  {}{mark}",
             calls,
             r.total_ns / 1e6,
             err,

@@ -4,6 +4,7 @@
 
 use super::class::OpClass;
 use super::clock::now_ticks;
+use super::metrics::Field;
 use super::records;
 use super::state::{current, enabled, epoch, mode, set_current, set_scalar_site};
 use super::tree::{self, LabelId, NodeId, ROOT};
@@ -386,21 +387,24 @@ pub(crate) fn alloc_event(kind: AllocKind, bytes: usize) {
         return;
     }
     let bytes = bytes as u64;
-    records::update(epoch(), current(), |s| match kind {
-        AllocKind::Alloc => {
-            s.allocations = 1;
-            s.bytes_allocated = bytes;
-        }
-        AllocKind::Free => {
-            s.frees = 1;
-            s.bytes_freed = bytes;
-        }
-        AllocKind::Grow { old, copied } => {
-            s.reallocations = 1;
-            s.bytes_allocated = bytes.saturating_sub(old);
-            s.bytes_copied = copied;
-        }
-    });
+    let (e, node) = (epoch(), current());
+    match kind {
+        AllocKind::Alloc => records::add(
+            e,
+            node,
+            [(Field::allocations, 1), (Field::bytes_allocated, bytes)],
+        ),
+        AllocKind::Free => records::add(e, node, [(Field::frees, 1), (Field::bytes_freed, bytes)]),
+        AllocKind::Grow { old, copied } => records::add(
+            e,
+            node,
+            [
+                (Field::reallocations, 1),
+                (Field::bytes_allocated, bytes.saturating_sub(old)),
+                (Field::bytes_copied, copied),
+            ],
+        ),
+    }
 }
 
 /// Runs `f` unrecorded: its scopes, ops, allocations and samples count

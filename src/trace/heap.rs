@@ -5,7 +5,7 @@
 //! pending delta reaches [`FLUSH_BYTES`].
 
 use super::metrics::Field;
-use super::records::{self, Entry};
+use super::records;
 use super::state::{current, enabled, epoch};
 use super::tree::NodeId;
 use std::cell::Cell;
@@ -30,35 +30,6 @@ static AT_PEAK: Mutex<Vec<(NodeId, u64)>> = Mutex::new(Vec::new());
 thread_local! {
     static BUSY: Cell<bool> = const { Cell::new(false) };
     static PENDING: Cell<i64> = const { Cell::new(0) };
-    /// The last (epoch, node) this thread counted heap events at, and its
-    /// entry: allocations come in runs at one node.
-    static LAST: Cell<(u64, NodeId, Option<&'static Entry>)> = const { Cell::new((0, 0, None)) };
-}
-
-/// Adds `count` and `bytes` to two fields of this thread's entry for `node`
-/// (through a one-entry cache), without the general update's loop.
-#[inline]
-fn add_heap(epoch: u64, node: NodeId, fields: (Field, Field), bytes: u64) {
-    let (e, n, cached) = LAST.try_with(Cell::get).unwrap_or((0, 0, None));
-    let entry = if (e, n) == (epoch, node) && cached.is_some() {
-        cached
-    } else {
-        let entry = records::entry_of(epoch, node);
-        let _ = LAST.try_with(|c| c.set((epoch, node, entry)));
-        entry
-    };
-    if let Some(entry) = entry {
-        // Only this thread writes its table: loads and stores suffice.
-        let add = |f: Field, d: u64| {
-            let a = &entry[f as usize];
-            a.store(
-                a.load(Ordering::Relaxed).saturating_add(d),
-                Ordering::Relaxed,
-            );
-        };
-        add(fields.0, 1);
-        add(fields.1, bytes);
-    }
 }
 
 /// Marks `alloc::Tracking` as the global allocator (it calls this).
@@ -156,11 +127,13 @@ pub(crate) fn count_alloc(bytes: usize) -> (u64, NodeId) {
         return (0, 0);
     }
     let (e, node) = (epoch(), current());
-    add_heap(
+    records::add(
         e,
         node,
-        (Field::heap_allocations, Field::heap_bytes),
-        bytes as u64,
+        [
+            (Field::heap_allocations, 1),
+            (Field::heap_bytes, bytes as u64),
+        ],
     );
     add_live(bytes as i64);
     (e, node)
@@ -173,11 +146,13 @@ pub(crate) fn count_free(owner: (u64, NodeId), bytes: usize) {
     if owner.0 == 0 || !enabled() || owner.0 != epoch() {
         return;
     }
-    add_heap(
+    records::add(
         owner.0,
         owner.1,
-        (Field::heap_frees, Field::heap_bytes_freed),
-        bytes as u64,
+        [
+            (Field::heap_frees, 1),
+            (Field::heap_bytes_freed, bytes as u64),
+        ],
     );
     add_live(-(bytes as i64));
 }

@@ -5,6 +5,28 @@
 
 use super::tree::NodeId;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Node ids are small dense integers: a multiply spreads them enough, and
+/// costs a fraction of SipHash on the buffer allocation path.
+#[derive(Default)]
+struct NodeHasher(u64);
+
+impl Hasher for NodeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+type ByNode = HashMap<NodeId, i64, BuildHasherDefault<NodeHasher>>;
 use std::sync::Mutex;
 
 #[derive(Default)]
@@ -12,7 +34,7 @@ struct Held {
     epoch: u64,
     live: i64,
     peak: i64,
-    by_owner: HashMap<NodeId, i64>,
+    by_owner: ByNode,
     at_peak: Vec<(NodeId, u64)>,
 }
 

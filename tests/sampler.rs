@@ -48,6 +48,29 @@ fn injected_samples_land_on_the_scope_they_were_taken_in() {
 }
 
 #[test]
+fn helper_threads_show_in_stacks_but_not_in_the_scopes_time() {
+    let _l = ndprof::testing::lock();
+    let session = Session::builder().cpu_hz(1).start().unwrap();
+    profile!("outer", {
+        inject_sample(1);
+        let ctx = ndprof::trace::Context::capture();
+        std::thread::scope(|s| {
+            s.spawn(|| ctx.run(|| inject_sample(3)));
+        });
+    });
+    let p = session.finish().unwrap();
+    let outer = p.record(&["outer"]).unwrap();
+    // The opening thread's wall time only, as instrumented mode measures it.
+    assert_eq!((outer.samples, outer.total_ns), (1, PERIOD_NS));
+    #[cfg(feature = "cpu")]
+    {
+        let cpu = p.cpu().expect("stacks");
+        assert_eq!(cpu.samples, 2, "{}", cpu.folded);
+        assert_eq!(cpu.sampled_ns, 4 * PERIOD_NS as u64);
+    }
+}
+
+#[test]
 fn a_full_sample_ring_counts_what_it_loses() {
     let _l = ndprof::testing::lock();
     let session = Session::builder()

@@ -8,8 +8,10 @@ pub enum Mode {
     /// counts past each thread's first 4096 are estimated 1-in-256 and
     /// marked) and the thread's current call-tree node; a per-thread
     /// wall-clock timer samples which node each thread is in. Times are
-    /// wall time of the threads inside, `samples x period`, reported with
-    /// their statistical uncertainty (`time_err_ns`). Needs `cpu_hz > 0` (Linux);
+    /// the wall time of the thread that opened each scope or op, `samples x
+    /// period`, reported with their statistical uncertainty (`time_err_ns`);
+    /// threads working for a scope (`Context::run`, ndprof's parallel
+    /// kernels) show in the `cpu.*` stacks. Needs `cpu_hz > 0` (Linux);
     /// with `cpu_hz(0)` times are not measured (0).
     #[default]
     Sampled,

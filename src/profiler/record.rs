@@ -23,8 +23,10 @@ pub struct Record {
     /// What kind of work an op is (`None` for scopes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<OpClass>,
-    /// Wall time inside, children included, in nanoseconds (summed over the
-    /// threads inside): from samples in sampled mode (`time_err_ns` gives its uncertainty), wall time less
+    /// Wall time inside, children included, in nanoseconds, of the thread
+    /// that opened the scope or op (summed over threads that opened it;
+    /// threads working for it through `Context::run` show in the `cpu.*`
+    /// stacks, not here): from samples in sampled mode (`time_err_ns` gives its uncertainty), wall time less
     /// the calibrated profiler cost in instrumented mode.
     pub total_ns: f64,
     /// Time not spent in child scopes or ops.

@@ -449,20 +449,25 @@ impl Context {
         }
     }
 
-    /// Runs `f` on this thread as if inside the captured node.
+    /// Runs `f` on this thread as if inside the captured node: its counts
+    /// and allocations land there, and in sampled mode its samples show in
+    /// the native stacks under that node; the node's time stays the wall
+    /// time of the thread that opened it (as in instrumented mode).
     pub fn run<R>(self, f: impl FnOnce() -> R) -> R {
         if !enabled() || self.epoch != epoch() {
             return f();
         }
         super::sampler::arm_this_thread(self.epoch);
         let prev = set_current(self.node);
-        struct Restore(NodeId);
+        let was_borrowed = super::state::set_borrowed(true);
+        struct Restore(NodeId, bool);
         impl Drop for Restore {
             fn drop(&mut self) {
                 set_current(self.0);
+                super::state::set_borrowed(self.1);
             }
         }
-        let _restore = Restore(prev);
+        let _restore = Restore(prev, was_borrowed);
         f()
     }
 }

@@ -90,7 +90,7 @@ pub(crate) fn drain(epoch: u64) -> Drained {
     let samples = sampler::stop().unwrap_or_default();
     let mut metrics = records::drain(epoch);
     let mut stacks = Vec::new();
-    for ((node, site, frames), (count, ns)) in samples.by_stack {
+    for ((node, site, frames, borrowed), (count, ns)) in samples.by_stack {
         let node = if site == 0 {
             node
         } else {
@@ -109,9 +109,12 @@ pub(crate) fn drain(epoch: u64) -> Drained {
         if metrics.len() <= node as usize {
             metrics.resize(node as usize + 1, Metrics::default());
         }
-        let m = &mut metrics[node as usize];
-        m.samples = m.samples.saturating_add(count);
-        m.sample_ns = m.sample_ns.saturating_add(ns);
+        if !borrowed {
+            // Time is the opening thread's; helpers show in the stacks only.
+            let m = &mut metrics[node as usize];
+            m.samples = m.samples.saturating_add(count);
+            m.sample_ns = m.sample_ns.saturating_add(ns);
+        }
         stacks.push(StackSample {
             node,
             frames,

@@ -54,7 +54,8 @@ pub(crate) struct SamplerConfig {
 /// One ring slot's fixed part.
 #[repr(C)]
 struct Header {
-    /// 0 empty, 1 written.
+    /// 0 empty, 1 written, 2 written by a thread working for another's
+    /// scope (`Context::run`).
     state: AtomicU32,
     node: AtomicU32,
     /// Nanoseconds the sample stands for.
@@ -126,9 +127,9 @@ thread_local! {
 pub(crate) struct Samples {
     /// Nanoseconds of wall time one period stands for.
     pub period_ns: u64,
-    /// (node, scalar site address or 0, innermost-first return addresses) ->
-    /// (signals, nanoseconds).
-    pub by_stack: HashMap<(u32, usize, Vec<usize>), (u64, u64)>,
+    /// (node, scalar site address or 0, innermost-first return addresses,
+    /// taken on a borrowed thread) -> (signals, nanoseconds).
+    pub by_stack: HashMap<(u32, usize, Vec<usize>, bool), (u64, u64)>,
     /// Nanoseconds of samples that found the ring full.
     pub lost_ns: u64,
 }
@@ -246,7 +247,8 @@ pub(crate) fn stop() -> Option<Samples> {
     for i in 0..used {
         // SAFETY: `i < capacity`; headers and frames lie inside the mapping.
         let h = unsafe { &*ring.headers.add(i) };
-        if h.state.load(Acquire) != 1 {
+        let state = h.state.load(Acquire);
+        if state != 1 && state != 2 {
             continue;
         }
         let depth = (h.depth.load(Relaxed) as usize).min(frames);
@@ -256,7 +258,12 @@ pub(crate) fn stop() -> Option<Samples> {
             .collect();
         let e = out
             .by_stack
-            .entry((h.node.load(Relaxed), h.site.load(Relaxed), stack))
+            .entry((
+                h.node.load(Relaxed),
+                h.site.load(Relaxed),
+                stack,
+                state == 2,
+            ))
             .or_insert((0, 0));
         e.0 += 1;
         e.1 += h.weight.load(Relaxed);
@@ -369,7 +376,8 @@ fn record(ring: &Ring, ctx: *mut libc::c_void, weight: u64) {
     h.site.store(site, Relaxed);
     h.weight.store(weight, Relaxed);
     h.depth.store(depth as u32, Relaxed);
-    h.state.store(1, Release);
+    h.state
+        .store(if state::borrowed() { 2 } else { 1 }, Release);
 }
 
 /// Writes the interrupted thread's return addresses, innermost first

@@ -19,6 +19,21 @@ thread_local! {
     /// The scalar op (`&'static ScalarSite` as an address) this thread is
     /// inside, 0 outside: the sampler charges its samples there.
     static SCALAR_SITE: Cell<usize> = const { Cell::new(0) };
+    /// This thread works for a scope of another thread (`Context::run`):
+    /// its samples show in the stacks but not in the scope's time, which is
+    /// the wall time of the thread that opened it.
+    static BORROWED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether this thread runs work handed over by another (`Context::run`).
+#[inline(always)]
+pub(crate) fn borrowed() -> bool {
+    BORROWED.try_with(Cell::get).unwrap_or(false)
+}
+
+/// Marks this thread as working for another's scope; returns the old mark.
+pub(crate) fn set_borrowed(on: bool) -> bool {
+    BORROWED.try_with(|b| b.replace(on)).unwrap_or(false)
 }
 
 /// Whether a session is recording. One relaxed atomic load.

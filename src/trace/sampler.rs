@@ -122,14 +122,17 @@ thread_local! {
     static JITTER: Cell<u64> = const { Cell::new(0) };
 }
 
+/// (node, scalar site address or 0, innermost-first return addresses,
+/// taken on a thread working for another's scope).
+pub(crate) type StackKey = (u32, usize, Vec<usize>, bool);
+
 /// What the sampler collected: samples merged by (node, scalar site, stack).
 #[derive(Debug, Default)]
 pub(crate) struct Samples {
     /// Nanoseconds of wall time one period stands for.
     pub period_ns: u64,
-    /// (node, scalar site address or 0, innermost-first return addresses,
-    /// taken on a borrowed thread) -> (signals, nanoseconds).
-    pub by_stack: HashMap<(u32, usize, Vec<usize>, bool), (u64, u64)>,
+    /// (signals, nanoseconds) per sample key.
+    pub by_stack: HashMap<StackKey, (u64, u64)>,
     /// Nanoseconds of samples that found the ring full.
     pub lost_ns: u64,
 }

@@ -100,6 +100,17 @@ fn resolve(files: &BTreeMap<Module, String>, segs: &[String]) -> Module {
         .unwrap_or_default()
 }
 
+/// The `a::b::c` path at the start of `code`, by segment.
+fn path_at(code: &str) -> Vec<String> {
+    code.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+        .next()
+        .unwrap_or("")
+        .split("::")
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 fn edges(files: &BTreeMap<Module, String>) -> BTreeMap<Module, BTreeSet<Module>> {
     let mut out = BTreeMap::new();
     for (m, src) in files {
@@ -151,14 +162,7 @@ fn edges(files: &BTreeMap<Module, String>) -> BTreeMap<Module, BTreeSet<Module>>
             if src[..i].ends_with('$') {
                 continue; // a macro's own path, resolved where it expands
             }
-            let segs: Vec<String> = src[i + 7..]
-                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-                .next()
-                .unwrap_or("")
-                .split("::")
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
+            let segs = path_at(&src[i + 7..]);
             let t = resolve(files, &segs);
             if &t != m {
                 deps.insert(t);
@@ -169,14 +173,7 @@ fn edges(files: &BTreeMap<Module, String>) -> BTreeMap<Module, BTreeSet<Module>>
             if src[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':') {
                 continue; // the middle of a longer path (`super::super::`)
             }
-            let segs: Vec<String> = src[i..]
-                .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-                .next()
-                .unwrap_or("")
-                .split("::")
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
+            let segs = path_at(&src[i..]);
             let mut base = m.clone();
             let mut rest = &segs[..];
             while rest.first().is_some_and(|x| x == "super") {

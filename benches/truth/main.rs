@@ -300,6 +300,19 @@ struct Out {
 }
 
 fn main() {
+    if std::env::args().any(|a| a == "--shares") {
+        for s in shares() {
+            println!(
+                "share: {}: expected {:.1}%, got {:.1}%",
+                s.workload, s.expected, s.got
+            );
+        }
+        return;
+    }
+    if std::env::args().any(|a| a == "--breakdown") {
+        breakdown();
+        return;
+    }
     let quick_only = std::env::args().any(|a| a == "--quick");
     eprintln!("profiler_truth: overhead over the quick tour's work ...");
     // "Everything on" as the issue lists it: scopes, ops, heap with
@@ -383,5 +396,50 @@ fn main() {
             eprintln!("profiler_truth: {e}");
             std::process::exit(1);
         }
+    }
+}
+
+/// `--breakdown`: where the quick tour's overhead goes, per case and per
+/// part (scopes and ops; plus heap; plus samples), medians of 9 rounds.
+fn breakdown() {
+    use ndprof::tour::{builtins, dtypes, preallocate, simulation, vectorize, Setup};
+    type Case = fn(Setup) -> ndprof::Result<CaseRun>;
+    let cases: [(&str, Case); 5] = [
+        ("vectorize", vectorize::run),
+        ("builtins", builtins::run),
+        ("preallocate", preallocate::run),
+        ("dtypes", dtypes::run),
+        ("simulation", |s| simulation::run(s, DType::Float64)),
+    ];
+    let levels = [
+        ("ops only", Profiling::OpsOnly),
+        ("default", Profiling::Default),
+    ];
+    let _ = tour::run_cases(Size::Quick, Profiling::Off); // warm
+    let _fixed = tour::FixedRuns::set(tour::MIN_RUNS);
+    for (name, case) in cases {
+        let mut off = Vec::new();
+        let mut on = vec![Vec::new(); levels.len()];
+        for _ in 0..15 {
+            let run = |p: Profiling| {
+                secs(|| {
+                    let _ = case(Setup {
+                        size: Size::Quick,
+                        profiling: p,
+                    });
+                })
+            };
+            off.push(run(Profiling::Off));
+            for (i, (_, l)) in levels.iter().enumerate() {
+                on[i].push(run(*l));
+            }
+        }
+        let off = median(off);
+        let parts: Vec<String> = levels
+            .iter()
+            .zip(on)
+            .map(|((n, _), v)| format!("{n} {:+.1}%", (median(v) / off - 1.0) * 100.0))
+            .collect();
+        println!("{name:<12} off {:8.3} ms  {}", off * 1e3, parts.join("  "));
     }
 }

@@ -111,35 +111,41 @@ impl Array {
     pub fn push(&mut self, value: impl Into<Scalar>) -> Result<()> {
         let value = value.into();
         let dtype = self.dtype();
-        // Counted on every call, timed 1-in-N like get/set: pushes come in loops.
-        let mut g = trace::scalar_op(trace::ScalarOp {
+        // Counted like get/set (pushes come in loops); exactly when it allocates.
+        let (len, grows) = (self.len(), !self.grows_in_place_by_one());
+        let op = move || trace::ScalarOp {
             site: super::sites::push(dtype),
-            array_elements: self.len() + 1,
+            array_elements: len.saturating_add(1),
             bytes_read: 0,
             bytes_written: dtype.size(),
             // Only a push that grows (or first copies a view) allocates.
-            may_allocate: !self.grows_in_place_by_one(),
+            may_allocate: grows,
             writes_integer: dtype.is_integer(),
-        });
-        self.check_1d("push")?;
-        if dtype.is_integer() && value.dtype().is_integer() && value.cast_checked(dtype).is_none() {
-            return Err(Error::new(
-                ErrorKind::CastOverflow,
-                format!("Python integer {value} out of bounds for {dtype}"),
-            ));
-        }
-        self.make_growable()?;
-        let Some(buf) = Arc::get_mut(&mut self.buf) else {
-            return Err(Error::invalid("ndprof internal error: buffer still shared"));
         };
-        buf.reserve(1)?;
-        with_dtype!(dtype, T => {
-            let v = value.to::<T>();
-            buf.push_within_capacity::<T>(v);
-            super::observe::note_value(&mut g, v);
-        });
-        self.shape[0] += 1;
-        Ok(())
+        trace::scalar(op, |g| {
+            self.check_1d("push")?;
+            if dtype.is_integer()
+                && value.dtype().is_integer()
+                && value.cast_checked(dtype).is_none()
+            {
+                return Err(Error::new(
+                    ErrorKind::CastOverflow,
+                    format!("Python integer {value} out of bounds for {dtype}"),
+                ));
+            }
+            self.make_growable()?;
+            let Some(buf) = Arc::get_mut(&mut self.buf) else {
+                return Err(Error::invalid("ndprof internal error: buffer still shared"));
+            };
+            buf.reserve(1)?;
+            with_dtype!(dtype, T => {
+                let v = value.to::<T>();
+                buf.push_within_capacity::<T>(v);
+                super::observe::note_value(g, v);
+            });
+            self.shape[0] += 1;
+            Ok(())
+        })
     }
 
     /// A new 1-D array holding this array's elements followed by `values`'

@@ -55,16 +55,18 @@ impl Array {
     /// # Errors
     /// [`IndexOutOfBounds`](ErrorKind::IndexOutOfBounds) naming the index and shape.
     pub fn get(&self, index: &[usize]) -> Result<Scalar> {
-        let _g = trace::scalar_op(trace::ScalarOp {
+        let op = || trace::ScalarOp {
             site: super::sites::get(self.dtype()),
             array_elements: self.len(),
             bytes_read: self.dtype().size(),
             bytes_written: 0,
             may_allocate: false,
             writes_integer: false,
-        });
-        let pos = self.element_offset(index)?;
-        Ok(with_dtype!(self.dtype(), T => self.buf.as_slice::<T>()[pos].to_scalar()))
+        };
+        trace::scalar(op, |_| {
+            let pos = self.element_offset(index)?;
+            Ok(with_dtype!(self.dtype(), T => self.buf.as_slice::<T>()[pos].to_scalar()))
+        })
     }
 
     /// Stores `value` at `index`, converted to the array's dtype: floats
@@ -78,34 +80,40 @@ impl Array {
     pub fn set(&mut self, index: &[usize], value: impl Into<Scalar>) -> Result<()> {
         let value = value.into();
         let dtype = self.dtype();
-        let mut g = trace::scalar_op(trace::ScalarOp {
+        let (len, shared) = (self.len(), self.shares_buffer());
+        let op = move || trace::ScalarOp {
             site: super::sites::set(dtype),
-            array_elements: self.len(),
+            array_elements: len,
             bytes_read: 0,
             bytes_written: dtype.size(),
-            may_allocate: self.shares_buffer(),
+            may_allocate: shared,
             writes_integer: dtype.is_integer(),
-        });
-        if dtype.is_integer() && value.dtype().is_integer() && value.cast_checked(dtype).is_none() {
-            return Err(Error::new(
-                ErrorKind::CastOverflow,
-                format!("Python integer {value} out of bounds for {dtype}"),
-            ));
-        }
-        if self.shares_buffer() {
-            self.element_offset(index)?; // report a bad index before copying
-            self.make_unique()?;
-        }
-        let pos = self.element_offset(index)?;
-        let Some(buf) = Arc::get_mut(&mut self.buf) else {
-            return Err(Error::invalid("ndprof internal error: buffer still shared"));
         };
-        with_dtype!(dtype, T => {
-            let v = value.to::<T>();
-            buf.as_slice_mut::<T>()[pos] = v;
-            super::observe::note_value(&mut g, v);
-        });
-        Ok(())
+        trace::scalar(op, |g| {
+            if dtype.is_integer()
+                && value.dtype().is_integer()
+                && value.cast_checked(dtype).is_none()
+            {
+                return Err(Error::new(
+                    ErrorKind::CastOverflow,
+                    format!("Python integer {value} out of bounds for {dtype}"),
+                ));
+            }
+            if self.shares_buffer() {
+                self.element_offset(index)?; // report a bad index before copying
+                self.make_unique()?;
+            }
+            let pos = self.element_offset(index)?;
+            let Some(buf) = Arc::get_mut(&mut self.buf) else {
+                return Err(Error::invalid("ndprof internal error: buffer still shared"));
+            };
+            with_dtype!(dtype, T => {
+                let v = value.to::<T>();
+                buf.as_slice_mut::<T>()[pos] = v;
+                super::observe::note_value(g, v);
+            });
+            Ok(())
+        })
     }
 }
 

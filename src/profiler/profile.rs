@@ -124,8 +124,9 @@ impl Profile {
                 self_err_ns: t.own_err,
                 total_raw_ns: t.total_raw,
                 self_raw_ns: t.own_raw,
-                // Ticks become total_ns and self_ns above; records carry no raw clock.
-                metrics: Metrics { ticks: 0, ..m },
+                // Ticks become total_ns and self_ns above; records carry no
+                // raw clock and no internal bookkeeping.
+                metrics: m.reported(),
             });
         }
         let holders = |owners: &[(u32, u64)]| -> Vec<(Option<usize>, u64)> {

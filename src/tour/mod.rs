@@ -40,5 +40,5 @@ pub mod vectorize;
 pub use case::{builder, CaseRun, Extrapolation, Group, Member, Profiling, Setup, Size};
 pub use fit::Fit;
 pub use output::{run, run_cases, run_selected, run_workloads, TourConfig, TourResult, CASE_NAMES};
-pub use repeat::{Timing, MAX_RUNS, MIN_RUNS, MIN_TOTAL, NOISY_SPREAD};
+pub use repeat::{FixedRuns, Timing, MAX_RUNS, MIN_RUNS, MIN_TOTAL, NOISY_SPREAD};
 pub use rows::Row;

@@ -96,10 +96,19 @@ thread_local! {
 
 /// While alive, every variant on this thread runs exactly `n` timed runs
 /// (for comparing the same work with and without the profiler).
-pub(crate) struct FixedRuns(Option<usize>);
+///
+/// ```
+/// use ndprof::tour::{vectorize, FixedRuns, Profiling, Setup, Size};
+/// let _five = FixedRuns::set(5);
+/// let run = vectorize::run(Setup { size: Size::Quick, profiling: Profiling::Off }).unwrap();
+/// assert!(run.timings.iter().all(|t| t.runs_ns.len() == 5));
+/// ```
+#[must_use = "the fixed count holds while the value lives"]
+pub struct FixedRuns(Option<usize>);
 
 impl FixedRuns {
-    pub(crate) fn set(n: usize) -> FixedRuns {
+    /// Fixes the count of timed runs at `n` until the value is dropped.
+    pub fn set(n: usize) -> FixedRuns {
         FixedRuns(FIXED.with(|f| f.replace(Some(n))))
     }
 }

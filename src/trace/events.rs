@@ -6,7 +6,7 @@ use super::class::OpClass;
 use super::clock::now_ticks;
 use super::metrics::Field;
 use super::records;
-use super::state::{current, enabled, epoch, mode, set_current, set_scalar_site};
+use super::state::{current, enabled, epoch, mode, set_current};
 use super::tree::{self, LabelId, NodeId, ROOT};
 use std::cell::Cell;
 use std::marker::PhantomData;
@@ -97,6 +97,7 @@ fn leave(live: &Live) {
         live.epoch,
         live.node,
         &records::Call {
+            calls: 1,
             ticks,
             elements: live.sizes[0],
             bytes_read: live.sizes[1],
@@ -262,8 +263,6 @@ pub struct OpGuard {
     pub(super) guard: Guard,
     /// The node to return to, for counted-only scalar ops that may allocate.
     pub(super) restore: Option<NodeId>,
-    /// A sampled-mode scalar op: leave the scalar site on drop.
-    pub(super) clear_site: bool,
     pub(super) _not_send: PhantomData<*const ()>,
 }
 
@@ -294,7 +293,6 @@ pub fn op(
             [elements as u64, bytes_read as u64, bytes_written as u64],
         ),
         restore: None,
-        clear_site: false,
         _not_send: PhantomData,
     }
 }
@@ -304,7 +302,6 @@ impl OpGuard {
         OpGuard {
             guard: Guard::Idle,
             restore: None,
-            clear_site: false,
             _not_send: PhantomData,
         }
     }
@@ -342,11 +339,6 @@ impl OpGuard {
 impl Drop for OpGuard {
     #[inline]
     fn drop(&mut self) {
-        if self.clear_site {
-            // A sampled-mode scalar op: no node entered, nothing to restore.
-            set_scalar_site(0);
-            return;
-        }
         if matches!(self.guard, Guard::Idle) && self.restore.is_none() {
             return;
         }

@@ -66,8 +66,8 @@ pub(crate) fn peak() -> (u64, Vec<(NodeId, u64)>) {
 fn snapshot_holders() {
     let e = epoch();
     let mut live = std::collections::HashMap::new();
-    records::add_heap_live(e, &mut live);
-    super::held::try_add_live(e, &mut live);
+    records::add_live(e, Field::heap_bytes, Field::heap_bytes_freed, &mut live);
+    super::held::add_live(e, &mut live);
     if let Ok(mut at) = AT_PEAK.try_lock() {
         *at = live
             .into_iter()

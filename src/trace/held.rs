@@ -1,95 +1,92 @@
-//! Who holds buffer memory: live bytes per owning node (the node that
-//! allocated the buffer), the session's peak, and a snapshot of the owners
-//! at the peak. Updated on buffer allocation, growth and drop, which are rare
-//! next to element work (one per op result), so one short lock is cheap.
+//! Who holds buffer memory: live buffer bytes, their exact peak in the
+//! session, and the owners (the nodes that allocated the buffers) at the
+//! peak. Each thread adds what its buffers' owners gained and released into
+//! its own table (no lock); the live total is one shared atomic, so the
+//! peak is exact. Who held the peak is taken by scanning every thread's
+//! table when live bytes set a peak at least 1/32 above the last snapshot's:
+//! an estimate of the owners at the peak, taken up to ~3% below it.
 
+use super::metrics::Field;
+use super::records;
 use super::tree::NodeId;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// Node ids are small dense integers: a multiply spreads them enough, and
-/// costs a fraction of SipHash on the buffer allocation path.
-#[derive(Default)]
-struct NodeHasher(u64);
-
-impl Hasher for NodeHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
-type ByNode = HashMap<NodeId, i64, BuildHasherDefault<NodeHasher>>;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
 
-#[derive(Default)]
-struct Held {
-    epoch: u64,
-    live: i64,
-    peak: i64,
-    by_owner: ByNode,
-    at_peak: Vec<(NodeId, u64)>,
-}
+/// The session the counters below belong to.
+static EPOCH: AtomicU64 = AtomicU64::new(0);
+static LIVE: AtomicI64 = AtomicI64::new(0);
+static PEAK: AtomicI64 = AtomicI64::new(0);
+/// Live bytes when the owners were last taken.
+static SNAPSHOT_AT: AtomicI64 = AtomicI64::new(0);
+static AT_PEAK: Mutex<Vec<(NodeId, u64)>> = Mutex::new(Vec::new());
 
-static HELD: Mutex<Option<Held>> = Mutex::new(None);
-
-/// Forgets everything (a new session starts).
+/// Forgets everything (session `epoch` starts).
 pub(crate) fn reset(epoch: u64) {
-    let mut g = HELD.lock().unwrap_or_else(|e| e.into_inner());
-    *g = Some(Held {
-        epoch,
-        ..Held::default()
-    });
+    LIVE.store(0, Relaxed);
+    PEAK.store(0, Relaxed);
+    SNAPSHOT_AT.store(0, Relaxed);
+    AT_PEAK.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    EPOCH.store(epoch, Relaxed);
 }
 
 /// `owner` (allocated in session `epoch`) now holds `delta` more bytes.
 pub(crate) fn update(epoch: u64, owner: NodeId, delta: i64) {
-    let mut g = HELD.lock().unwrap_or_else(|e| e.into_inner());
-    let Some(h) = g.as_mut().filter(|h| h.epoch == epoch) else {
-        return;
+    if epoch != EPOCH.load(Relaxed) || epoch != super::state::epoch() {
+        return; // a buffer of an earlier session
+    }
+    let field = if delta >= 0 {
+        Field::held_bytes
+    } else {
+        Field::held_bytes_released
     };
-    *h.by_owner.entry(owner).or_insert(0) += delta;
-    h.live += delta;
-    if h.live > h.peak {
-        h.peak = h.live;
-        h.at_peak = h
-            .by_owner
-            .iter()
-            .filter(|(_, &b)| b > 0)
-            .map(|(&n, &b)| (n, b as u64))
-            .collect();
+    records::add(epoch, owner, [(field, delta.unsigned_abs())]);
+    let live = LIVE.fetch_add(delta, Relaxed).saturating_add(delta);
+    if live > PEAK.load(Relaxed) && PEAK.fetch_max(live, Relaxed) < live {
+        let at = SNAPSHOT_AT.load(Relaxed);
+        if (at == 0 || live >= at.saturating_add(at / 32))
+            && SNAPSHOT_AT
+                .compare_exchange(at, live, Relaxed, Relaxed)
+                .is_ok()
+        {
+            snapshot(epoch);
+        }
+    }
+}
+
+/// Takes the owners of live buffer bytes now; never blocks (a busy table
+/// keeps the previous snapshot).
+fn snapshot(epoch: u64) {
+    let mut live = HashMap::new();
+    records::add_live(
+        epoch,
+        Field::held_bytes,
+        Field::held_bytes_released,
+        &mut live,
+    );
+    if let Ok(mut at) = AT_PEAK.try_lock() {
+        at.clear();
+        at.extend(
+            live.into_iter()
+                .filter(|&(_, b)| b > 0)
+                .map(|(n, b)| (n, b as u64)),
+        );
     }
 }
 
 /// The peak of live buffer bytes and who held them then, largest first.
 pub(crate) fn peak(epoch: u64) -> (u64, Vec<(NodeId, u64)>) {
-    let g = HELD.lock().unwrap_or_else(|e| e.into_inner());
-    match g.as_ref().filter(|h| h.epoch == epoch) {
-        Some(h) => {
-            let mut at = h.at_peak.clone();
-            at.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            (h.peak.max(0) as u64, at)
-        }
-        None => (0, Vec::new()),
+    if EPOCH.load(Relaxed) != epoch {
+        return (0, Vec::new());
     }
+    let mut at = AT_PEAK.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    at.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    (PEAK.load(Relaxed).max(0) as u64, at)
 }
 
-/// Adds each owner's live buffer bytes into `out`; skipped if the table is
-/// busy (never blocks: this runs inside the global allocator).
-pub(crate) fn try_add_live(epoch: u64, out: &mut HashMap<NodeId, i64>) {
-    let Ok(g) = HELD.try_lock() else {
-        return;
-    };
-    if let Some(h) = g.as_ref().filter(|h| h.epoch == epoch) {
-        for (&n, &b) in &h.by_owner {
-            *out.entry(n).or_insert(0) += b;
-        }
+/// Adds each owner's live buffer bytes into `out`.
+pub(crate) fn add_live(epoch: u64, out: &mut HashMap<NodeId, i64>) {
+    if EPOCH.load(Relaxed) == epoch {
+        records::add_live(epoch, Field::held_bytes, Field::held_bytes_released, out);
     }
 }

@@ -256,6 +256,13 @@ metrics! {
     bytes_freed: u64 = Sum,
     /// Bytes moved by growth that could not happen in place.
     bytes_copied: u64 = Sum,
+    /// Bytes of buffers allocated or grown here (by the buffers' owner, on
+    /// any thread); minus `held_bytes_released`, summed over threads, what
+    /// this node holds: who held the peak.
+    held_bytes: u64 = Sum internal,
+    /// Bytes of buffers allocated here that were freed or shrunk since, on
+    /// any thread.
+    held_bytes_released: u64 = Sum internal,
     /// Heap allocations outside ndprof's buffers (plain `Vec`s, strings, ...)
     /// made here; only with `alloc::Tracking` as the global allocator.
     heap_allocations: u64 = Sum,
@@ -297,6 +304,18 @@ impl Metrics {
     /// Whether nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.to_slots() == Metrics::IDENTITY
+    }
+
+    /// These counters with the internal ones (the recorder's raw clock
+    /// ticks and buffer bookkeeping, not part of a report) at their identity.
+    pub fn reported(&self) -> Metrics {
+        let mut slots = self.to_slots();
+        for (i, info) in Metrics::FIELDS.iter().enumerate() {
+            if !info.serialized {
+                slots[i] = Metrics::IDENTITY[i];
+            }
+        }
+        Metrics::from_slots(&slots)
     }
 }
 

@@ -205,6 +205,8 @@ pub(crate) fn update(epoch: u64, node: NodeId, f: impl FnOnce(&mut Metrics)) {
 /// One call of a scope or op, as [`bump_call`] adds it.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Call {
+    /// Calls this stands for (0 counts as 1).
+    pub calls: u64,
     pub ticks: u64,
     pub elements: u64,
     pub bytes_read: u64,
@@ -225,7 +227,7 @@ pub(crate) fn bump_call(epoch: u64, node: NodeId, c: &Call) {
             // First event of this session on this thread (the general path
             // resets the table), or a value range to merge.
             update(epoch, node, |s| {
-                s.calls = 1;
+                s.calls = c.calls.max(1);
                 s.ticks = c.ticks;
                 s.elements = c.elements;
                 s.bytes_read = c.bytes_read;
@@ -263,24 +265,27 @@ pub(crate) fn entry_of(epoch: u64, node: NodeId) -> Option<&'static Entry> {
 }
 
 thread_local! {
-    /// The last (epoch, node) [`add`] wrote to, and its entry: allocations
-    /// come in runs at one node.
-    static LAST_ADD: Cell<(u64, NodeId, Option<&'static Entry>)> =
-        const { Cell::new((0, 0, None)) };
+    /// The (epoch, node)s [`add`] last wrote to, and their entries,
+    /// direct-mapped by node: allocations come in runs at a few nodes (the
+    /// op that allocates, the owners of what it frees).
+    static LAST_ADD: [Cell<(u64, NodeId, Option<&'static Entry>)>; 4] =
+        const { [const { Cell::new((0, 0, None)) }; 4] };
 }
 
 /// Adds `N` summed counters to this thread's entry for `node` in session
-/// `epoch` (through a one-entry cache), without the general update's loop:
+/// `epoch` (through a small cache), without the general update's loop:
 /// the allocation paths' update.
 #[inline]
 pub(crate) fn add<const N: usize>(epoch: u64, node: NodeId, adds: [(Field, u64); N]) {
-    let (e, n, cached) = LAST_ADD.try_with(Cell::get).unwrap_or((0, 0, None));
-    let entry = if (e, n) == (epoch, node) && cached.is_some() {
-        cached
-    } else {
-        let entry = entry_of(epoch, node);
-        let _ = LAST_ADD.try_with(|c| c.set((epoch, node, entry)));
-        entry
+    let way = node as usize & 3;
+    let cached = LAST_ADD.try_with(|c| c[way].get()).unwrap_or_default();
+    let entry = match cached {
+        (e, n, Some(entry)) if (e, n) == (epoch, node) => Some(entry),
+        _ => {
+            let entry = entry_of(epoch, node);
+            let _ = LAST_ADD.try_with(|c| c[way].set((epoch, node, entry)));
+            entry
+        }
     };
     if let Some(entry) = entry {
         for (f, d) in adds {
@@ -301,7 +306,7 @@ pub(crate) fn add_call(e: &Entry, c: &Call) {
             a.store(a.load(Relaxed).saturating_add(d), Relaxed);
         }
     };
-    add(Field::calls, 1);
+    add(Field::calls, c.calls.max(1));
     add(Field::ticks, c.ticks);
     add(Field::elements, c.elements);
     add(Field::bytes_read, c.bytes_read);
@@ -345,16 +350,22 @@ pub(crate) fn drain(epoch: u64) -> Vec<Metrics> {
     merged
 }
 
-/// Live whole-program heap bytes per node (allocated there minus freed, over
-/// all threads) for session `epoch`, added into `out`. Skips the scan if the
-/// thread list is locked (a thread is registering).
-pub(crate) fn add_heap_live(epoch: u64, out: &mut std::collections::HashMap<NodeId, i64>) {
+/// Live bytes per node, `added - released` summed over all threads (heap
+/// blocks, or buffers, by the node that allocated them), for session
+/// `epoch`, added into `out`. Skips the scan if the thread list is locked (a
+/// thread is registering): this runs inside the allocator.
+pub(crate) fn add_live(
+    epoch: u64,
+    added: Field,
+    released: Field,
+    out: &mut std::collections::HashMap<NodeId, i64>,
+) {
     let Ok(slots) = SLOTS.try_lock() else {
         return;
     };
-    let (bytes, freed) = (Field::heap_bytes as usize, Field::heap_bytes_freed as usize);
+    let (added, released) = (added as usize, released as usize);
     scan(&slots, epoch, |node, e| {
-        let live = e[bytes].load(Relaxed) as i64 - e[freed].load(Relaxed) as i64;
+        let live = e[added].load(Relaxed) as i64 - e[released].load(Relaxed) as i64;
         if live != 0 {
             *out.entry(node as NodeId).or_insert(0) += live;
         }

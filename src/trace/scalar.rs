@@ -3,11 +3,15 @@
 
 use super::class::OpClass;
 use super::events::{enter, Guard, OpGuard, VALUE_RANGES};
+use super::metrics::Field;
 use super::records;
-use super::state::{current, epoch, mode, set_current, set_scalar_site};
+use super::state::{
+    current, epoch, mode, mode_and_epoch, set_current, with_scalar, Scalar, SAMPLED_BITS,
+};
 use super::tree::{self, NodeId};
 use std::cell::Cell;
 use std::marker::PhantomData;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 static SCALAR_TIME_EVERY: AtomicU64 = AtomicU64::new(1);
@@ -51,33 +55,82 @@ pub(crate) struct ScalarOp {
     pub writes_integer: bool,
 }
 
-/// Like [`op`] for one-element access, the per-element loop's path.
+/// Runs `body`, a one-element access (`get`, `set`, `push`), as op `s`:
+/// the per-element loop's path, kept as cheap as the mode allows. `body`
+/// gets the op's guard (for [`note_value`](crate::ops) value ranges).
 ///
 /// Sampled mode: the op marks itself as this thread's scalar site (the
 /// sampler charges CPU samples to it) and counts calls through a countdown:
 /// each thread's first [`EXACT_SCALAR_CALLS`] calls of a session exactly,
-/// then 1-in-[`SCALAR_SAMPLE_EVERY`] calls at random (geometric gaps), each
-/// standing for that many, marked as estimated. An op that may allocate
-/// (or reports value ranges) is counted exactly and made the current node.
+/// then 1-in-[`SCALAR_SAMPLE_EVERY`] calls at random, each standing for
+/// that many, marked as estimated. No guard is built on this path (an
+/// `OpGuard` on the stack of every `get` cost ~0.5 ns more). An op that may
+/// allocate (or reports value ranges) is counted exactly and made the
+/// current node.
 ///
 /// Instrumented mode: counted on every call, timed 1-in-N (`scalar_time_every`,
 /// one counter per op) with the time scaled up.
-#[inline]
+///
+/// [`EXACT_SCALAR_CALLS`]: super::EXACT_SCALAR_CALLS
+/// [`SCALAR_SAMPLE_EVERY`]: super::SCALAR_SAMPLE_EVERY
+#[inline(always)]
+pub(crate) fn scalar<R>(op: impl Fn() -> ScalarOp, body: impl FnOnce(&mut OpGuard) -> R) -> R {
+    let (mode, epoch) = mode_and_epoch();
+    if mode == 0 {
+        return body(&mut OpGuard::idle());
+    }
+    // `op` is called where its fields are used, so that the fast path
+    // computes only the site and the flags (not the array's size).
+    let (site, may_allocate, writes_integer) = {
+        let s = op();
+        (s.site, s.may_allocate, s.writes_integer)
+    };
+    if mode != SAMPLED_BITS || may_allocate || writes_integer && value_ranges() {
+        return scalar_guarded(op(), body);
+    }
+    let (mark, weight) = with_scalar(|sc| {
+        sc.set_site(site as *const ScalarSite as usize);
+        (Some(SiteMark(sc)), super::countdown::tick(sc, epoch))
+    });
+    if let Some(weight) = weight {
+        count_scalar_cold(&op, weight);
+    }
+    let _mark = mark;
+    body(&mut OpGuard::idle())
+}
+
+/// Leaves the scalar op the sampler charges on drop (also on unwinding).
+struct SiteMark(*const Scalar);
+
+impl Drop for SiteMark {
+    #[inline(always)]
+    fn drop(&mut self) {
+        // SAFETY: the pointer is this thread's `Scalar` (a const-initialized
+        // thread-local with no destructor), taken in `scalar` on this thread;
+        // the mark is not `Send` and drops before `scalar` returns.
+        unsafe { (*self.0).set_site(0) }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn count_scalar_cold(op: &impl Fn() -> ScalarOp, weight: u64) {
+    count_scalar(&op(), weight);
+}
+
+/// The exact and instrumented paths, out of line.
+#[inline(never)]
+fn scalar_guarded<R>(s: ScalarOp, body: impl FnOnce(&mut OpGuard) -> R) -> R {
+    let mut g = scalar_op(s);
+    body(&mut g)
+}
+
+/// [`scalar`]'s guard outside the sampled fast path: sampled mode's exact
+/// count (an op that may allocate or reports value ranges) or instrumented
+/// mode's count and 1-in-N timing.
 pub(crate) fn scalar_op(s: ScalarOp) -> OpGuard {
     match mode() {
         None => OpGuard::idle(),
-        Some(false) if !(s.may_allocate || s.writes_integer && value_ranges()) => {
-            set_scalar_site(s.site as *const ScalarSite as usize);
-            if let Some(weight) = super::countdown::tick() {
-                count_scalar(&s, weight);
-            }
-            OpGuard {
-                guard: Guard::Idle,
-                restore: None,
-                clear_site: true,
-                _not_send: PhantomData,
-            }
-        }
         Some(false) => scalar_exact(&s),
         Some(true) => scalar_instrumented(&s),
     }
@@ -87,34 +140,53 @@ fn value_ranges() -> bool {
     VALUE_RANGES.load(Ordering::Relaxed)
 }
 
+thread_local! {
+    /// Where this thread last counted scalar ops: (epoch, parent node, site
+    /// address) -> (op node, its table entry), direct-mapped by site, so
+    /// that alternating ops (`get`, `set`) each keep their entry.
+    static ENTRIES: [Cell<CachedEntry>; 4] = const { [const { Cell::new((0, 0, 0, 0, None)) }; 4] };
+}
+
+type CachedEntry = (u64, NodeId, usize, NodeId, Option<&'static records::Entry>);
+
 /// Counts `weight` calls of `s` (0: one, not estimated) under the current
-/// node; returns that node.
+/// node; returns the session's epoch and the op's node.
 pub(crate) fn count_scalar(s: &ScalarOp, weight: u64) -> (u64, NodeId) {
     let epoch = epoch();
-    let label = tree::op_label(s.site.name, s.site.class, s.site.dtype);
-    let node = tree::child(epoch, current(), label);
-    let w = weight.max(1);
-    if weight == 0 {
-        records::bump_call(
-            epoch,
-            node,
+    let parent = current();
+    let site = s.site as *const ScalarSite as usize;
+    let way = (site >> 4 ^ site >> 7) & 3;
+    let cached = ENTRIES.try_with(|c| c[way].get()).unwrap_or_default();
+    let (node, entry) = match cached {
+        (e, p, a, node, entry) if (e, p, a) == (epoch, parent, site) => (node, entry),
+        _ => {
+            let label = tree::op_label(s.site.name, s.site.class, s.site.dtype);
+            let node = tree::child(epoch, parent, label);
+            let entry = records::entry_of(epoch, node);
+            let _ = ENTRIES.try_with(|c| c[way].set((epoch, parent, site, node, entry)));
+            (node, entry)
+        }
+    };
+    if let Some(e) = entry {
+        let w = weight.max(1);
+        records::add_call(
+            e,
             &records::Call {
-                elements: 1,
-                bytes_read: s.bytes_read as u64,
-                bytes_written: s.bytes_written as u64,
+                calls: w,
+                elements: w,
+                bytes_read: w.saturating_mul(s.bytes_read as u64),
+                bytes_written: w.saturating_mul(s.bytes_written as u64),
                 max_elements: s.array_elements as u64,
                 ..records::Call::default()
             },
         );
-    } else {
-        records::update(epoch, node, |m| {
-            m.calls = w;
-            m.estimated_calls = w;
-            m.elements = w;
-            m.bytes_read = w.saturating_mul(s.bytes_read as u64);
-            m.bytes_written = w.saturating_mul(s.bytes_written as u64);
-            m.max_elements = s.array_elements as u64;
-        });
+        if weight > 0 {
+            // Only this thread writes its table: a load and a store suffice.
+            let a = &e[Field::estimated_calls as usize];
+            a.store(a.load(Relaxed).saturating_add(weight), Relaxed);
+        }
+    } else if node == tree::DROPPED {
+        tree::note_dropped(); // past the tree's last node: counted as dropped
     }
     (epoch, node)
 }
@@ -132,7 +204,6 @@ fn scalar_exact(s: &ScalarOp) -> OpGuard {
         return OpGuard {
             guard: Guard::Timed(live),
             restore: None,
-            clear_site: false,
             _not_send: PhantomData,
         };
     }
@@ -140,7 +211,6 @@ fn scalar_exact(s: &ScalarOp) -> OpGuard {
     OpGuard {
         guard: Guard::Idle,
         restore: s.may_allocate.then(|| set_current(node)),
-        clear_site: false,
         _not_send: PhantomData,
     }
 }
@@ -178,7 +248,6 @@ fn scalar_instrumented(s: &ScalarOp) -> OpGuard {
     OpGuard {
         guard: Guard::Timed(live),
         restore: None,
-        clear_site: false,
         _not_send: PhantomData,
     }
 }

@@ -3,22 +3,31 @@
 
 use super::tree::{NodeId, ROOT};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// 0: no session; 1: sampled (the default mode); 2: instrumented.
-static MODE: AtomicU8 = AtomicU8::new(0);
-static EPOCH: AtomicU64 = AtomicU64::new(0);
+/// The recording session's epoch (high bits) and mode (low two bits: 0 no
+/// session, 1 sampled, the default mode, 2 instrumented), in one word so
+/// that the per-element path reads both with one load.
+static STATE: AtomicU64 = AtomicU64::new(0);
+const MODE_BITS: u64 = 3;
 
-const OFF: u8 = 0;
-const SAMPLED: u8 = 1;
-const INSTRUMENTED: u8 = 2;
+const OFF: u64 = 0;
+const SAMPLED: u64 = 1;
+const INSTRUMENTED: u64 = 2;
 
 thread_local! {
     /// Read by the sampler's signal handler: const-initialized, no destructor.
     static CURRENT: Cell<NodeId> = const { Cell::new(ROOT) };
     /// The scalar op (`&'static ScalarSite` as an address) this thread is
-    /// inside, 0 outside: the sampler charges its samples there.
-    static SCALAR_SITE: Cell<usize> = const { Cell::new(0) };
+    /// inside, 0 outside: the sampler charges its samples there; and the
+    /// thread's countdown to its next counted scalar op (`countdown`), side
+    /// by side so that the per-element path computes one address.
+    static SCALAR: Scalar = const {
+        Scalar {
+            site: Cell::new(0),
+            left: Cell::new(0),
+        }
+    };
     /// This thread works for a scope of another thread (`Context::run`):
     /// its samples show in the stacks but not in the scope's time, which is
     /// the wall time of the thread that opened it.
@@ -36,21 +45,38 @@ pub(crate) fn set_borrowed(on: bool) -> bool {
     BORROWED.try_with(|b| b.replace(on)).unwrap_or(false)
 }
 
+/// Per-thread state of the per-element path; see `SCALAR`.
+pub(crate) struct Scalar {
+    site: Cell<usize>,
+    /// `epoch << 32 | calls left` (see `countdown`).
+    pub(crate) left: Cell<u64>,
+}
+
 /// Whether a session is recording. One relaxed atomic load.
 #[inline(always)]
 pub fn enabled() -> bool {
-    MODE.load(Ordering::Relaxed) != OFF
+    STATE.load(Ordering::Relaxed) & MODE_BITS != OFF
 }
 
 /// The recording mode: `None` off, `Some(true)` instrumented (per-event
 /// clock reads), `Some(false)` sampled. One relaxed atomic load.
 #[inline(always)]
 pub(crate) fn mode() -> Option<bool> {
-    match MODE.load(Ordering::Relaxed) {
+    match STATE.load(Ordering::Relaxed) & MODE_BITS {
         OFF => None,
         m => Some(m == INSTRUMENTED),
     }
 }
+
+/// The mode bits and the epoch, from one load: `(mode, epoch)`.
+#[inline(always)]
+pub(crate) fn mode_and_epoch() -> (u64, u64) {
+    let s = STATE.load(Ordering::Relaxed);
+    (s & MODE_BITS, s >> 2)
+}
+
+/// The mode bits of sampled mode (see [`mode_and_epoch`]).
+pub(crate) const SAMPLED_BITS: u64 = SAMPLED;
 
 /// Starts (`Some(instrumented)`) or stops (`None`) recording.
 pub(crate) fn set_mode(mode: Option<bool>) {
@@ -59,19 +85,35 @@ pub(crate) fn set_mode(mode: Option<bool>) {
         Some(true) => INSTRUMENTED,
         Some(false) => SAMPLED,
     };
-    MODE.store(m, Ordering::Release);
+    let _ = STATE.fetch_update(Ordering::AcqRel, Ordering::Relaxed, |s| {
+        Some(s & !MODE_BITS | m)
+    });
+}
+
+/// Runs `f` on this thread's per-element state.
+#[inline(always)]
+pub(crate) fn with_scalar<R: Default>(f: impl FnOnce(&Scalar) -> R) -> R {
+    SCALAR.try_with(f).unwrap_or_default()
 }
 
 /// The scalar op this thread is inside (0: none).
 #[inline(always)]
 pub(crate) fn scalar_site() -> usize {
-    SCALAR_SITE.try_with(Cell::get).unwrap_or(0)
+    SCALAR.try_with(|s| s.site.get()).unwrap_or(0)
 }
 
 /// Marks this thread as inside scalar op `site` (0: leaves it).
-#[inline(always)]
+#[cfg(test)]
 pub(crate) fn set_scalar_site(site: usize) {
-    let _ = SCALAR_SITE.try_with(|c| c.set(site));
+    let _ = SCALAR.try_with(|s| s.site.set(site));
+}
+
+impl Scalar {
+    /// Marks this thread as inside scalar op `site` (0: leaves it).
+    #[inline(always)]
+    pub(crate) fn set_site(&self, site: usize) {
+        self.site.set(site);
+    }
 }
 
 /// The call-tree node this thread is in.
@@ -89,12 +131,12 @@ pub(crate) fn set_current(node: NodeId) -> NodeId {
 /// The recording session's epoch (0 before the first session).
 #[inline]
 pub(crate) fn epoch() -> u64 {
-    EPOCH.load(Ordering::Relaxed)
+    STATE.load(Ordering::Relaxed) >> 2
 }
 
 /// Starts a new epoch and returns it.
 pub(crate) fn next_epoch() -> u64 {
-    EPOCH.fetch_add(1, Ordering::AcqRel) + 1
+    (STATE.fetch_add(MODE_BITS + 1, Ordering::AcqRel) >> 2) + 1
 }
 
 /// Puts the calling thread at the root (a session starts on it).

@@ -9,7 +9,7 @@
 
 use crate::trace::recording::{self, Options};
 use crate::trace::{
-    enter_scope, ns_per_tick, register_scope, scalar_op, OpClass, ScalarOp, ScalarSite, Stamp,
+    enter_scope, ns_per_tick, register_scope, scalar, OpClass, ScalarOp, ScalarSite, Stamp,
 };
 use std::hint::black_box;
 use std::time::Instant;
@@ -97,15 +97,16 @@ fn one_round(scalar_time_every: u64) -> Option<EventCost> {
     let scopes_ns = t.elapsed().as_nanos() as f64 / CALLS as f64;
     let t = Instant::now();
     for i in 0..calls {
-        let _g = scalar_op(ScalarOp {
+        // The path `get` takes.
+        let op = || ScalarOp {
             site: &SITE,
             array_elements: 1,
             bytes_read: 8,
             bytes_written: 0,
             may_allocate: false,
             writes_integer: false,
-        });
-        acc = acc.wrapping_add(work(i as u64));
+        };
+        acc = acc.wrapping_add(scalar(op, |_| work(i as u64)));
     }
     let scalars_ns = t.elapsed().as_nanos() as f64 / calls as f64;
     black_box(acc);

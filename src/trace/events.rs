@@ -1,5 +1,5 @@
 //! The events the runtime reports: scopes ([`enter_scope`]), array
-//! operations ([`op`], [`scalar_op`]) and buffer allocator events
+//! operations ([`op`], `scalar`) and buffer allocator events
 //! ([`alloc_event`]), and [`Context`] to carry a scope into other threads.
 
 use super::class::OpClass;

@@ -41,7 +41,7 @@ pub use records::thread_tables;
 #[doc(hidden)]
 pub use sampler::inject_sample;
 pub(crate) use sampler::SamplerConfig;
-pub(crate) use scalar::{scalar, scalar_op, ScalarOp, ScalarSite};
+pub(crate) use scalar::{scalar, ScalarOp, ScalarSite};
 pub use state::enabled;
 #[cfg(test)]
 pub(crate) use state::set_scalar_site;

@@ -95,7 +95,7 @@ pub(crate) fn drain(epoch: u64) -> Drained {
             node
         } else {
             // SAFETY: a non-zero site is the address of a `&'static ScalarSite`
-            // (set by `scalar_op` only).
+            // (set by `scalar` only).
             let site = unsafe { &*(site as *const ScalarSite) };
             tree::child(
                 epoch,

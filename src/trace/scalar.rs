@@ -128,7 +128,7 @@ fn scalar_guarded<R>(s: ScalarOp, body: impl FnOnce(&mut OpGuard) -> R) -> R {
 /// [`scalar`]'s guard outside the sampled fast path: sampled mode's exact
 /// count (an op that may allocate or reports value ranges) or instrumented
 /// mode's count and 1-in-N timing.
-pub(crate) fn scalar_op(s: ScalarOp) -> OpGuard {
+fn scalar_op(s: ScalarOp) -> OpGuard {
     match mode() {
         None => OpGuard::idle(),
         Some(false) => scalar_exact(&s),

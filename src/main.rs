@@ -106,6 +106,26 @@ fn main() {
     }
 }
 
+/// Writes to stdout: a closed pipe (`ndprof report r.json | head`) ends
+/// the program quietly with status 0, as `grep` and `head` do; any other
+/// write error (`> /dev/full`: no space) is an error naming stdout.
+fn emit(args: std::fmt::Arguments<'_>) -> ndprof::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_fmt(args).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(ndprof::Error::io(std::path::Path::new("<stdout>"), e)),
+    }
+}
+
+macro_rules! out {
+    ($($t:tt)*) => { emit(format_args!($($t)*))? };
+}
+
+macro_rules! outln {
+    ($($t:tt)*) => { emit(format_args!("{}\n", format_args!($($t)*)))? };
+}
+
 fn run(command: Command) -> ndprof::Result<()> {
     match command {
         Command::Tour { quick, out } => {
@@ -115,8 +135,8 @@ fn run(command: Command) -> ndprof::Result<()> {
             };
             let started = std::time::Instant::now();
             let result = tour::run(&cfg, &mut progress)?;
-            print!("{}", result.summary_text());
-            println!(
+            out!("{}", result.summary_text());
+            outln!(
                 "\ntour ({}) took {:.1} s; open {} in a browser",
                 cfg.size.name(),
                 started.elapsed().as_secs_f64(),
@@ -126,11 +146,11 @@ fn run(command: Command) -> ndprof::Result<()> {
         }
         Command::Compare { a, b, svg, metric } => {
             let (ra, rb) = (Report::load(&a)?, Report::load(&b)?);
-            println!("A = {}\nB = {}", a.display(), b.display());
-            print!("{}", Comparison::new(&ra, &rb).to_text());
+            outln!("A = {}\nB = {}", a.display(), b.display());
+            out!("{}", Comparison::new(&ra, &rb).to_text());
             if let Some(path) = svg {
                 write_text(&path, &differential_svg(&ra, &rb, metric)?)?;
-                println!("wrote {}", path.display());
+                outln!("wrote {}", path.display());
             }
             Ok(())
         }
@@ -141,7 +161,7 @@ fn run(command: Command) -> ndprof::Result<()> {
                 ..AdviceOptions::default()
             };
             r.advice = advise(&r, &opts);
-            print!("{}\n{}", r.table(), r.summary());
+            out!("{}\n{}", r.table(), r.summary());
             Ok(())
         }
         Command::Flamegraph {
@@ -151,7 +171,7 @@ fn run(command: Command) -> ndprof::Result<()> {
         } => {
             let r = Report::load(&report)?;
             write_text(&output, &r.flamegraph_svg(metric)?)?;
-            println!("wrote {}", output.display());
+            outln!("wrote {}", output.display());
             Ok(())
         }
         Command::Export {
@@ -162,7 +182,7 @@ fn run(command: Command) -> ndprof::Result<()> {
         } => {
             let r = Report::load(&report)?;
             export_file(&r, format, metric, &output)?;
-            println!("wrote {}", output.display());
+            outln!("wrote {}", output.display());
             Ok(())
         }
         Command::Merge { reports, output } => {
@@ -173,7 +193,7 @@ fn run(command: Command) -> ndprof::Result<()> {
             let mut merged = Report::merge(&loaded)?;
             merged.advice = advise(&merged, &AdviceOptions::default());
             write_text(&output, &merged.to_json()?)?;
-            println!("merged {} reports into {}", loaded.len(), output.display());
+            outln!("merged {} reports into {}", loaded.len(), output.display());
             Ok(())
         }
     }

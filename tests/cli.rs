@@ -227,3 +227,53 @@ fn bad_input_gets_one_clear_line_and_a_nonzero_exit() {
     let o = ndprof(&["merge"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_ends_quietly_and_a_full_one_is_an_error() {
+    use std::process::Stdio;
+    let report = path("heap-int64.json");
+    for args in [
+        vec!["report", report.as_str()],
+        vec!["compare", report.as_str(), report.as_str()],
+    ] {
+        // `| head -c 0`: the reader is gone before the first write (the
+        // report takes milliseconds to load).
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ndprof"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = text(&o.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+        // `> /dev/full`: no space left is an error, not a panic.
+        if Path::new("/dev/full").exists() {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            let o = Command::new(env!("CARGO_BIN_EXE_ndprof"))
+                .args(&args)
+                .stdout(full)
+                .output()
+                .unwrap();
+            fails_with_one_line(&o, "stdout");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_never_replace_a_device_node() {
+    let o = ndprof(&["flamegraph", &path("heap-int64.json"), "-o", "/dev/null"]);
+    fails_with_one_line(&o, "character device");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/null")
+        .unwrap()
+        .file_type()
+        .is_char_device());
+}

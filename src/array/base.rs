@@ -28,6 +28,9 @@ pub struct Array {
     pub(crate) strides: Vec<isize>,
     /// Element index of the logical first element inside the buffer.
     pub(crate) offset: usize,
+    /// A broadcast view ([`Array::broadcast_to`]): several indices may
+    /// name one element, so writes are refused.
+    pub(crate) read_only: bool,
 }
 
 /// C-order (row-major) strides in elements for `shape`.
@@ -62,6 +65,7 @@ impl Array {
             buf: Arc::new(buf),
             shape,
             offset: 0,
+            read_only: false,
         }
     }
 
@@ -114,6 +118,22 @@ impl Array {
     pub fn capacity(&self) -> usize {
         self.buf.capacity()
     }
+    /// Whether the array can be written in place (not a broadcast view).
+    pub fn is_writable(&self) -> bool {
+        !self.read_only
+    }
+
+    /// An error for a write into a read-only broadcast view.
+    pub(crate) fn check_writable(&self) -> Result<()> {
+        if self.read_only {
+            return Err(Error::invalid(format!(
+                "assignment destination is read-only: a broadcast view of shape {} (copy it with to_contiguous to write)",
+                shape_str(&self.shape)
+            )));
+        }
+        Ok(())
+    }
+
     /// Whether another array shares this one's buffer.
     pub fn shares_buffer(&self) -> bool {
         Arc::strong_count(&self.buf) > 1
@@ -141,7 +161,12 @@ impl Array {
 
     /// Ensures this array is the only owner of its buffer, copying (in C
     /// order, with the same allocator) if it is shared.
+    ///
+    /// # Errors
+    /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for a
+    /// read-only broadcast view; allocation failure of the copy.
     pub(crate) fn make_unique(&mut self) -> Result<()> {
+        self.check_writable()?;
         if Arc::get_mut(&mut self.buf).is_none() {
             *self = self.to_contiguous_in(self.allocator())?;
         }

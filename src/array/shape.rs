@@ -244,6 +244,58 @@ impl Array {
         self.reshape(&[self.len()])
     }
 
+    /// A read-only view of this array broadcast to `shape`, sharing its
+    /// buffer (no copy), as NumPy's `broadcast_to`: axes of length 1 and new
+    /// leading axes repeat with stride 0. Writes to it (`set`, in-place ops,
+    /// `out=`) are errors, as NumPy's; copy it with
+    /// [`to_contiguous`](Array::to_contiguous) to write.
+    ///
+    /// ```
+    /// use ndprof::{Array, ErrorKind};
+    /// let row = Array::from_vec(vec![1.0, 2.0, 3.0])?;
+    /// let mut grid = row.broadcast_to(&[2, 3])?;
+    /// assert_eq!(grid.to_vec::<f64>()?, vec![1.0, 2.0, 3.0, 1.0, 2.0, 3.0]);
+    /// assert!(grid.shares_buffer());
+    /// assert_eq!(grid.set(&[0, 0], 9.0).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    /// assert_eq!(row.broadcast_to(&[2, 4]).unwrap_err().kind(), ErrorKind::ShapeMismatch);
+    /// # Ok::<(), ndprof::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`ShapeMismatch`](crate::error::ErrorKind::ShapeMismatch) when the array
+    /// does not broadcast to `shape`; [`AllocationFailed`](crate::error::ErrorKind::AllocationFailed)
+    /// for a shape whose size overflows.
+    pub fn broadcast_to(&self, shape: &[usize]) -> Result<Array> {
+        let mismatch = || {
+            Error::shape(format!(
+                "cannot broadcast array of shape {} to shape {}",
+                shape_str(&self.shape),
+                shape_str(shape)
+            ))
+        };
+        if shape.len() < self.ndim() {
+            return Err(mismatch());
+        }
+        checked_size(shape)?;
+        let lead = shape.len() - self.ndim();
+        let mut strides = vec![0isize; shape.len()];
+        for (axis, (&d, &s)) in self.shape.iter().zip(&self.strides).enumerate() {
+            let want = shape[lead + axis];
+            strides[lead + axis] = if d == want {
+                s
+            } else if d == 1 {
+                0
+            } else {
+                return Err(mismatch());
+            };
+        }
+        let mut out = self.clone();
+        out.shape = shape.to_vec();
+        out.strides = strides;
+        out.read_only = true;
+        Ok(out)
+    }
+
     /// Checks that this array can hold the broadcast of an operand of `shape`.
     pub(crate) fn check_broadcast_into(&self, other: &[usize]) -> Result<()> {
         let b = broadcast_shapes(&self.shape, other)?;

@@ -42,8 +42,10 @@ pub trait Element:
     fn to_f64(self) -> f64;
     /// An integer value under NumPy's unsafe casting: integers wrap.
     fn from_i128_wrapping(v: i128) -> Self;
-    /// A float value under NumPy's unsafe casting: integers truncate toward zero
-    /// (out-of-range values and NaN saturate, where NumPy's result is platform-defined).
+    /// A float value under NumPy's unsafe casting: integers truncate toward
+    /// zero and then wrap like integers (`300.7 -> 44` as int8, as NumPy on
+    /// x86); +-inf give the type's MIN/MAX and NaN gives 0 (NumPy's result
+    /// there is platform-defined).
     fn from_f64_unchecked(v: f64) -> Self;
     /// Whether the value is nonzero (NaN counts as nonzero, as in NumPy).
     fn is_nonzero(self) -> bool;
@@ -64,6 +66,10 @@ pub trait Element:
     fn abs(self) -> Self;
     /// Floor division as NumPy's `//`: integer division by zero gives 0.
     fn floor_div(self, o: Self) -> Self;
+    /// The remainder with the sign of the divisor, as NumPy's `%`
+    /// (`remainder`): `self - floor_div(self, o) * o`; integer `x % 0` is 0,
+    /// float `x % 0.0` is NaN, as NumPy.
+    fn rem(self, o: Self) -> Self;
     /// True division `self / o` for floats; the ops compute integer division in
     /// float64, so for integers this is floor division.
     fn true_div(self, o: Self) -> Self;
@@ -158,6 +164,11 @@ macro_rules! int_element {
             }
             #[inline(always)]
             fn from_f64_unchecked(v: f64) -> Self {
+                if v.is_infinite() {
+                    return if v > 0.0 { <$t>::MAX } else { <$t>::MIN };
+                }
+                // Truncate toward zero, then wrap like an integer (as NumPy
+                // on x86 for finite values); NaN -> 0.
                 (v as i128) as $t
             }
             #[inline(always)]
@@ -209,6 +220,19 @@ macro_rules! int_element {
                     q.wrapping_sub(1)
                 } else {
                     q
+                }
+            }
+            #[inline(always)]
+            fn rem(self, o: Self) -> Self {
+                if o == 0 {
+                    return 0;
+                }
+                let r = self.wrapping_rem(o);
+                // Take the divisor's sign when the signs differ.
+                if $signed && r != 0 && ((r.to_i128() < 0) != (o.to_i128() < 0)) {
+                    r.wrapping_add(o)
+                } else {
+                    r
                 }
             }
             #[inline(always)]
@@ -337,6 +361,20 @@ macro_rules! float_element {
                     (0.0 as $t).copysign(self / o)
                 }
             }
+            #[inline]
+            fn rem(self, o: Self) -> Self {
+                // NumPy's npy_divmod: fmod, moved to the divisor's sign.
+                let m = self % o;
+                if m != 0.0 {
+                    if (o < 0.0) != (m < 0.0) {
+                        m + o
+                    } else {
+                        m
+                    }
+                } else {
+                    (0.0 as $t).copysign(o)
+                }
+            }
             #[inline(always)]
             fn true_div(self, o: Self) -> Self {
                 self / o
@@ -456,6 +494,11 @@ impl Element for bool {
     #[inline(always)]
     fn floor_div(self, o: Self) -> Self {
         self & o
+    }
+    #[inline(always)]
+    fn rem(self, _o: Self) -> Self {
+        // Never computed in bool: bool operands compute in int8.
+        false
     }
     #[inline(always)]
     fn true_div(self, o: Self) -> Self {

@@ -40,6 +40,12 @@ impl Scalar {
         scalar_dispatch!(self, v => v.cast_checked::<T>())
     }
 
+    /// The value as i128: exact for integers; floats truncate toward zero
+    /// (saturating, NaN -> 0).
+    pub fn to_i128(self) -> i128 {
+        scalar_dispatch!(self, v => v.to_i128())
+    }
+
     /// The value as f64.
     pub fn to_f64(self) -> f64 {
         self.to::<f64>()

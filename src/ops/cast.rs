@@ -11,7 +11,9 @@ use std::borrow::Cow;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Casting {
     /// NumPy's `casting='unsafe'` (its `astype` default): integers wrap, floats
-    /// truncate toward zero, nonzero becomes `true`.
+    /// truncate toward zero (then wrap like integers), nonzero becomes `true`.
+    /// `+-inf` give an integer type's MIN/MAX and NaN gives 0 (NumPy's values
+    /// there are platform-defined).
     #[default]
     Unsafe,
     /// Every value must survive: in range, integral and finite when going to

@@ -170,7 +170,16 @@ impl Array {
         Ok(out)
     }
 
-    /// `num` evenly spaced values from `start` to `stop` inclusive, as NumPy's `linspace`.
+    /// `num` evenly spaced values from `start` to `stop` inclusive, as NumPy's
+    /// `linspace`: computed in float64; integer dtypes take the floor, as
+    /// NumPy 2 does.
+    ///
+    /// ```
+    /// use ndprof::{Array, DType};
+    /// let a = Array::linspace(-5.0, 0.0, 4, DType::Int64)?;
+    /// assert_eq!(a.to_vec::<i64>()?, vec![-5, -4, -2, 0]);
+    /// # Ok::<(), ndprof::Error>(())
+    /// ```
     ///
     /// # Errors
     /// Allocation failure.
@@ -191,7 +200,7 @@ impl Array {
         };
         with_dtype!(dtype, T => fill_with::<T>(&mut out, |i| {
             let v = if num > 1 && i == num - 1 { stop } else { start + step * i as f64 };
-            T::from_f64_unchecked(v)
+            T::from_f64_unchecked(if T::DTYPE.is_integer() { v.floor() } else { v })
         }));
         Ok(out)
     }

@@ -7,7 +7,7 @@ use crate::alloc::BufferAllocator;
 use crate::array::{pick, Array};
 use crate::buffer::Buffer;
 use crate::dtype::{with_dtype, DType, Scalar};
-use crate::error::{shape_str, Error, ErrorKind, Result};
+use crate::error::{shape_str, Error, Result};
 use crate::trace::{self, OpClass};
 use std::sync::Arc;
 
@@ -124,15 +124,7 @@ impl Array {
         };
         trace::scalar(op, |g| {
             self.check_1d("push")?;
-            if dtype.is_integer()
-                && value.dtype().is_integer()
-                && value.cast_checked(dtype).is_none()
-            {
-                return Err(Error::new(
-                    ErrorKind::CastOverflow,
-                    format!("Python integer {value} out of bounds for {dtype}"),
-                ));
-            }
+            super::index::check_storable(value, dtype)?;
             self.make_growable()?;
             let Some(buf) = Arc::get_mut(&mut self.buf) else {
                 return Err(Error::invalid("ndprof internal error: buffer still shared"));

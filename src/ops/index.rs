@@ -10,6 +10,46 @@ use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::trace::{self, OpClass};
 use std::sync::Arc;
 
+/// Checks that `value` can be stored into an array of `dtype`, as NumPy's
+/// `a[i] = value` does: an integer must fit; a float going into an integer
+/// array must be a number, finite, and in range once truncated (NumPy
+/// raises for NaN and infinity; ndprof also for a float out of range, where
+/// NumPy's cast is platform-defined).
+///
+/// # Errors
+/// [`CastOverflow`](ErrorKind::CastOverflow) naming the value and dtype.
+pub(crate) fn check_storable(value: Scalar, dtype: crate::dtype::DType) -> Result<()> {
+    if !dtype.is_integer() {
+        return Ok(());
+    }
+    let vd = value.dtype();
+    if vd.is_integer() {
+        if value.cast_checked(dtype).is_none() {
+            return Err(Error::new(
+                ErrorKind::CastOverflow,
+                format!("Python integer {value} out of bounds for {dtype}"),
+            ));
+        }
+    } else if vd.is_float() {
+        let v = value.to_f64();
+        let (lo, hi) = with_dtype!(dtype, T => T::int_range());
+        let why = if v.is_nan() {
+            Some("cannot convert float NaN to integer".to_string())
+        } else if v.is_infinite() {
+            Some(format!("cannot convert float {v} to integer ({dtype})"))
+        } else {
+            // Bounds are powers of two, exact in f64.
+            let t = v.trunc();
+            (t < lo as f64 || t >= (hi + 1) as f64)
+                .then(|| format!("float {v:e} out of bounds for {dtype}"))
+        };
+        if let Some(why) = why {
+            return Err(Error::new(ErrorKind::CastOverflow, why));
+        }
+    }
+    Ok(())
+}
+
 impl Array {
     /// The buffer position of the element at `index`.
     fn element_offset(&self, index: &[usize]) -> Result<usize> {
@@ -71,12 +111,24 @@ impl Array {
 
     /// Stores `value` at `index`, converted to the array's dtype: floats
     /// truncate into integer arrays, as NumPy; an integer that does not fit an
-    /// integer dtype is an error, as NumPy 2. Copies the buffer first if it is
-    /// shared with another array.
+    /// integer dtype is an error, as NumPy 2, and so is a NaN, an infinity or
+    /// a float out of the integer dtype's range. Copies the buffer first if it
+    /// is shared with another array.
+    ///
+    /// ```
+    /// use ndprof::{Array, DType, ErrorKind};
+    /// let mut a = Array::zeros(&[2], DType::Int8)?;
+    /// a.set(&[0], 7.9)?;
+    /// assert_eq!(a.to_vec::<i8>()?, vec![7, 0]);
+    /// for bad in [f64::NAN, f64::INFINITY, 1e20] {
+    ///     assert_eq!(a.set(&[1], bad).unwrap_err().kind(), ErrorKind::CastOverflow);
+    /// }
+    /// # Ok::<(), ndprof::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`IndexOutOfBounds`](ErrorKind::IndexOutOfBounds);
-    /// [`CastOverflow`](ErrorKind::CastOverflow) for an out-of-range integer.
+    /// [`CastOverflow`](ErrorKind::CastOverflow) for a value that does not fit.
     pub fn set(&mut self, index: &[usize], value: impl Into<Scalar>) -> Result<()> {
         let value = value.into();
         let dtype = self.dtype();
@@ -90,15 +142,8 @@ impl Array {
             writes_integer: dtype.is_integer(),
         };
         trace::scalar(op, |g| {
-            if dtype.is_integer()
-                && value.dtype().is_integer()
-                && value.cast_checked(dtype).is_none()
-            {
-                return Err(Error::new(
-                    ErrorKind::CastOverflow,
-                    format!("Python integer {value} out of bounds for {dtype}"),
-                ));
-            }
+            check_storable(value, dtype)?;
+            self.check_writable()?;
             if self.shares_buffer() {
                 self.element_offset(index)?; // report a bad index before copying
                 self.make_unique()?;
@@ -139,6 +184,7 @@ impl Array {
     /// region; [`DTypeMismatch`](ErrorKind::DTypeMismatch) for a value that does not
     /// cast `same_kind` (float into int); bad slices as [`Array::slice`].
     pub fn set_slice(&mut self, slices: &[Slice], value: &Array) -> Result<()> {
+        self.check_writable()?;
         let dtype = self.dtype();
         let region = self.slice(slices)?.shape().to_vec();
         let fits =

@@ -73,6 +73,7 @@ array_ops! {
     Sub, sub, SubAssign, sub_assign => Sub;
     Mul, mul, MulAssign, mul_assign => Mul;
     Div, div, DivAssign, div_assign => Div;
+    Rem, rem, RemAssign, rem_assign => Rem;
 }
 
 impl std::ops::Neg for &Array {

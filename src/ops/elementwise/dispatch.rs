@@ -89,6 +89,10 @@ macro_rules! binary_fn {
                 let $f = |a: $T, b: $T| Element::floor_div(a, b);
                 $apply
             }
+            BinaryOp::Rem => {
+                let $f = |a: $T, b: $T| Element::rem(a, b);
+                $apply
+            }
             BinaryOp::Pow => {
                 let $f = |a: $T, b: $T| Element::pow(a, b);
                 $apply

@@ -37,6 +37,9 @@ pub enum BinaryOp {
     Div,
     /// Floor division (`//`); integer division by zero gives 0, as NumPy.
     FloorDiv,
+    /// Remainder (`%`, NumPy's `remainder`): the sign of the divisor;
+    /// integer `x % 0` gives 0 and float `x % 0` NaN, as NumPy.
+    Rem,
     /// Power; integer bases with negative integer exponents are an error.
     Pow,
     /// The larger value, NaN if either is NaN.
@@ -103,6 +106,7 @@ impl BinaryOp {
             BinaryOp::Mul => "multiply",
             BinaryOp::Div => "true_divide",
             BinaryOp::FloorDiv => "floor_divide",
+            BinaryOp::Rem => "remainder",
             BinaryOp::Pow => "power",
             BinaryOp::Maximum => "maximum",
             BinaryOp::Minimum => "minimum",
@@ -119,7 +123,7 @@ impl BinaryOp {
                 "numpy boolean subtract, the `-` operator, is not supported, use logical xor",
             )),
             (BinaryOp::Div, d) if !d.is_float() => Ok(DType::Float64),
-            (BinaryOp::FloorDiv | BinaryOp::Pow, DType::Bool) => Ok(DType::Int8),
+            (BinaryOp::FloorDiv | BinaryOp::Rem | BinaryOp::Pow, DType::Bool) => Ok(DType::Int8),
             (_, d) => Ok(d),
         }
     }

@@ -12,6 +12,7 @@ use crate::error::{shape_str, Error, Result};
 use crate::trace::{self, OpClass};
 
 mod dispatch;
+mod exact;
 mod kinds;
 mod named;
 
@@ -108,6 +109,7 @@ impl Array {
     /// # Errors
     /// Shape or dtype mismatch with `out`.
     pub fn unary_into(&self, op: UnaryOp, out: &mut Array) -> Result<()> {
+        out.check_writable()?;
         let dt = op.result_dtype(self.dtype())?;
         check_out(out, dt, self.shape(), op.name())?;
         let mut g = op_guard(op.name(), dt, self.len(), self.len(), dt);
@@ -122,6 +124,7 @@ impl Array {
     /// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) when the result's dtype differs from the
     /// array's (e.g. `sqrt` of an integer array).
     pub fn unary_inplace(&mut self, op: UnaryOp) -> Result<()> {
+        self.check_writable()?;
         let dt = op.result_dtype(self.dtype())?;
         if dt != self.dtype() {
             return Err(Error::dtype(format!(
@@ -179,6 +182,7 @@ impl Array {
     /// # Errors
     /// As [`binary`](Self::binary), and shape or dtype mismatch with `out`.
     pub fn binary_into(&self, op: BinaryOp, other: &Array, out: &mut Array) -> Result<()> {
+        out.check_writable()?;
         let shape = broadcast_shapes(self.shape(), other.shape())?;
         let dt = self.binary_dtype(op, other)?;
         check_out(out, dt, &shape, op.name())?;
@@ -196,6 +200,7 @@ impl Array {
     /// As [`binary`](Self::binary); [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) when the
     /// result cannot be stored back.
     pub fn binary_inplace(&mut self, op: BinaryOp, other: &Array) -> Result<()> {
+        self.check_writable()?;
         self.check_broadcast_into(other.shape())?;
         let dt = self.binary_dtype(op, other)?;
         if dt != self.dtype() {
@@ -310,6 +315,7 @@ impl Array {
     /// # Errors
     /// As [`binary_inplace`](Self::binary_inplace) and [`binary_scalar`](Self::binary_scalar).
     pub fn binary_scalar_inplace(&mut self, op: BinaryOp, s: impl Into<Scalar>) -> Result<()> {
+        self.check_writable()?;
         let s = s.into();
         let dt = self.scalar_dtype(op, s)?;
         if dt != self.dtype() {
@@ -333,6 +339,9 @@ impl Array {
 
     fn compare_kernel(&self, op: CompareOp, other: &Array, out: &mut Array) -> Result<()> {
         let dt = DType::promote(self.dtype(), other.dtype());
+        if exact::needed(self.dtype(), other.dtype(), dt) {
+            return exact::compare_arrays(op, self, other, out);
+        }
         let a = as_dtype(self, dt)?;
         let b = as_dtype(other, dt)?;
         with_dtype!(dt, T => compare_fn!(op, T, |f| map_binary(&a, &b, out, f)))
@@ -368,9 +377,13 @@ impl Array {
             // An out-of-range integer still compares (NumPy 2 does the same).
             Err(_) => DType::promote(self.dtype(), s.dtype()),
         };
-        let a = as_dtype(self, dt)?;
         let _g = op_guard(op.name(), dt, self.len(), self.len(), DType::Bool);
         let mut out = Array::for_overwrite(DType::Bool, self.shape(), self.allocator())?;
+        if exact::needed(self.dtype(), s.dtype(), dt) {
+            exact::compare_scalar(op, self, s, &mut out)?;
+            return Ok(out);
+        }
+        let a = as_dtype(self, dt)?;
         with_dtype!(dt, T => {
             let y = s.to::<T>();
             compare_fn!(op, T, |f| map_unary(&a, &mut out, move |x: T| f(x, y)))

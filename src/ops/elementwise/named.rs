@@ -59,6 +59,7 @@ named_binary! {
     mul, mul_scalar => Mul, "Elementwise `a * b`";
     div, div_scalar => Div, "Elementwise true division `a / b` (integers give float64)";
     floor_div, floor_div_scalar => FloorDiv, "Elementwise floor division `a // b`";
+    remainder, remainder_scalar => Rem, "Elementwise remainder `a % b` (NumPy's `remainder`: the sign of `b`)";
     pow, pow_scalar => Pow, "Elementwise power `a ** b`";
     maximum, maximum_scalar => Maximum, "Elementwise maximum, propagating NaN";
     minimum, minimum_scalar => Minimum, "Elementwise minimum, propagating NaN";

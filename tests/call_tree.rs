@@ -110,3 +110,29 @@ fn thread_tables_are_reused_when_threads_exit() {
         Some(300)
     );
 }
+
+#[test]
+fn run_time_names_get_their_own_scopes_with_profile_dyn() {
+    let _l = ndprof::testing::lock();
+    let session = ndprof::Session::builder().start().unwrap();
+    let names: Vec<String> = ["alpha", "beta", "gamma"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for _ in 0..2 {
+        for name in &names {
+            ndprof::profile_dyn!(name, {
+                ndprof::profile!("inner", {});
+            });
+        }
+    }
+    let p = session.finish().unwrap();
+    for name in ["alpha", "beta", "gamma"] {
+        assert_eq!(p.record(&[name]).map(|r| r.calls), Some(2), "{name}");
+        assert_eq!(
+            p.record(&[name, "inner"]).map(|r| r.calls),
+            Some(2),
+            "{name}"
+        );
+    }
+}

@@ -138,10 +138,85 @@ fn long_headers_use_version_two_and_huge_ones_are_refused() {
     assert_eq!(&w[6..8], &[2, 0]);
     let header_len = u32::from_le_bytes([w[8], w[9], w[10], w[11]]) as usize;
     assert_eq!((12 + header_len) % 64, 0);
-    assert_eq!(read_npy(&mut &w[..]).unwrap(), a);
+    // NumPy reads no more than 64 dimensions, and neither does ndprof.
+    let e = read_npy(&mut &w[..]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Format);
+    assert!(e.to_string().contains("more than NumPy's 64"), "{e}");
     let mut bogus = b"\x93NUMPY\x02\x00".to_vec();
     bogus.extend_from_slice(&u32::MAX.to_le_bytes());
     let e = read_npy(&mut &bogus[..]).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Format);
     assert!(e.to_string().contains("implausibly large"));
+}
+
+/// A version 1.0 file with `header` as its dict and `data` after it.
+fn npy_with(version: [u8; 2], header: &str, data: &[u8]) -> Vec<u8> {
+    let mut h = header.to_string();
+    while !(10 + h.len() + 1).is_multiple_of(64) {
+        h.push(' ');
+    }
+    h.push('\n');
+    let mut out = b"\x93NUMPY".to_vec();
+    out.extend_from_slice(&version);
+    out.extend_from_slice(&(h.len() as u16).to_le_bytes());
+    out.extend_from_slice(h.as_bytes());
+    out.extend_from_slice(data);
+    out
+}
+
+#[test]
+fn only_what_numpy_reads_loads() {
+    let ok = "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }";
+    let data = [1u8, 0, 0, 0, 2, 0, 0, 0];
+    assert_eq!(
+        read_npy(&mut &npy_with([1, 0], ok, &data)[..])
+            .unwrap()
+            .to_vec::<i32>()
+            .unwrap(),
+        [1, 2]
+    );
+    for shape in ["()", "(2,)", "(1, 2)", "(1, 2,)", "( 2 , )", "(2L,)"] {
+        let h = format!("{{'descr': '<i4', 'fortran_order': False, 'shape': {shape}, }}");
+        let n: usize = if shape == "()" { 1 } else { 2 };
+        let a = read_npy(&mut &npy_with([1, 0], &h, &data[..4 * n])[..]);
+        assert!(a.is_ok(), "{shape}: {a:?}");
+    }
+    // A key twice: the last counts, as in the dict NumPy evaluates.
+    let twice = "{'descr': '<i4', 'descr': '<f8', 'fortran_order': False, 'shape': (1,), }";
+    let a = read_npy(&mut &npy_with([1, 0], twice, &2.5f64.to_le_bytes())[..]).unwrap();
+    assert_eq!(a.to_vec::<f64>().unwrap(), [2.5]);
+    let bad_headers = [
+        "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), 'extra': 1, }",
+        "{'descr': '<i4', 'fortran_order': False, }",
+        "{'descr': '<i4', 'fortran_order': False, 'shape': (2), }",
+        "{'descr': '<i4', 'fortran_order': False, 'shape': (2,,), }",
+        "{'descr': '<i4', 'fortran_order': False, 'shape': (,2), }",
+        "{'descr': '<i4', 'fortran_order': False, 'shape': (1 2,), }",
+        "{'descr': '<i4', 'fortran_order': False, 'shape': (-2,), }",
+        "{'descr': '<i4', 'fortran_order': False, 'shape': (2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,), }",
+    ];
+    for h in bad_headers {
+        let e = read_npy(&mut &npy_with([1, 0], h, &data)[..]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Format, "{h}: {e}");
+    }
+    for version in [[1, 5], [2, 1], [3, 9], [0, 0], [4, 0]] {
+        let e = read_npy(&mut &npy_with(version, ok, &data)[..]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Format, "{version:?}");
+    }
+    // Huge declared shapes are format errors, before any allocation.
+    let dir = std::env::temp_dir().join(format!("ndprof-npy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for shape in [
+        "(18446744073709551615, 2)",
+        "(4611686018427387904,)",
+        "(1000000000000,)",
+    ] {
+        let h = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}");
+        let bytes = npy_with([1, 0], &h, &data);
+        let path = dir.join("huge.npy");
+        std::fs::write(&path, &bytes).unwrap();
+        let e = Array::load_npy(&path).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Format, "{shape}: {e}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

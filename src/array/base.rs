@@ -108,7 +108,7 @@ impl Array {
     }
     /// Bytes of the elements (`len * itemsize`), as NumPy's `nbytes`.
     pub fn nbytes(&self) -> usize {
-        self.len() * self.dtype().size()
+        self.len().saturating_mul(self.dtype().size())
     }
     /// The allocator that owns this array's buffer.
     pub fn allocator(&self) -> Arc<dyn BufferAllocator> {

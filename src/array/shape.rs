@@ -43,11 +43,14 @@ impl Slice {
         Slice { start, stop, step }
     }
 
-    /// (first index, length, step) on an axis of length `n`, as Python's `slice.indices`.
-    fn resolve(self, n: usize) -> (isize, usize, isize) {
-        let n = n as isize;
-        let step = self.step;
-        let norm = |v: isize, lo: isize, hi: isize| {
+    /// (first index, length) on an axis of length `n`, as Python's
+    /// `slice.indices`, in i128 so that no step (`isize::MIN` included) and
+    /// no axis length overflows. The step must be nonzero.
+    fn resolve(self, n: usize) -> (i128, usize) {
+        let n = n as i128;
+        let step = self.step as i128;
+        let norm = |v: isize, lo: i128, hi: i128| {
+            let v = v as i128;
             let v = if v < 0 { v + n } else { v };
             v.clamp(lo, hi)
         };
@@ -62,12 +65,14 @@ impl Slice {
                 self.stop.map_or(-1, |s| norm(s, -1, n - 1)),
             )
         };
-        let len = if step > 0 {
-            (stop - start).max(0).div_euclid(step) + ((stop - start).max(0) % step != 0) as isize
+        let (span, by) = if step > 0 {
+            (stop - start, step)
         } else {
-            (start - stop).max(0).div_euclid(-step) + ((start - stop).max(0) % -step != 0) as isize
+            (start - stop, -step)
         };
-        (start, len as usize, step)
+        let len = if span <= 0 { 0 } else { (span + by - 1) / by };
+        // len <= n <= usize::MAX.
+        (start, usize::try_from(len).unwrap_or(usize::MAX))
     }
 }
 
@@ -163,22 +168,35 @@ impl Array {
             )));
         }
         let mut out = self.clone();
-        let mut offset = self.offset as isize;
+        // In i128: a start near usize::MAX on an axis of an empty array
+        // times a stride stays exact (and is never used).
+        let mut offset = self.offset as i128;
         for (axis, s) in slices.iter().enumerate() {
             if s.step == 0 {
                 return Err(Error::invalid("slice step cannot be zero"));
             }
-            let (start, len, step) = s.resolve(self.shape[axis]);
+            let (start, len) = s.resolve(self.shape[axis]);
             if len > 0 {
-                offset += start * self.strides[axis];
+                offset = offset.saturating_add(start.saturating_mul(self.strides[axis] as i128));
             }
             out.shape[axis] = len;
-            out.strides[axis] = self.strides[axis] * step;
+            // With fewer than two elements the stride is never followed.
+            out.strides[axis] = if len < 2 {
+                self.strides[axis]
+            } else {
+                self.strides[axis].checked_mul(s.step).ok_or_else(|| {
+                    Error::invalid(format!(
+                        "slice step {} of axis {axis} reaches past the addressable range",
+                        s.step
+                    ))
+                })?
+            };
         }
         out.offset = if out.is_empty() {
             self.offset
         } else {
-            offset as usize
+            // A nonempty view starts inside the buffer.
+            usize::try_from(offset).map_err(|_| Error::invalid("slice starts outside the array"))?
         };
         Ok(out)
     }

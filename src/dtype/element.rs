@@ -559,9 +559,14 @@ mod tests {
         assert_eq!(i8::MIN.floor_div(-1), i8::MIN);
         assert_eq!((-7.0f64).floor_div(2.0), -4.0);
         assert_eq!(7.5f64.floor_div(2.0), 3.0);
-        assert_eq!(3i8.pow(5), (243u8) as i8);
-        assert_eq!(2u64.pow(10), 1024);
-        assert_eq!(i8::MIN.abs(), i8::MIN);
+        // `Element::` by name: the inherent `i8::pow`/`abs` panic on overflow.
+        assert_eq!(Element::pow(3i8, 5), (243u8) as i8);
+        assert_eq!(Element::pow(2u64, 10), 1024);
+        assert_eq!(Element::abs(i8::MIN), i8::MIN);
+        assert_eq!(Element::rem(-7i32, 3), 2);
+        assert_eq!(Element::rem(7i32, -3), -2);
+        assert_eq!(Element::rem(i8::MIN, -1), 0);
+        assert_eq!(Element::rem(5u8, 0), 0);
         assert!(f64::NAN.max_nan(1.0).is_nan());
         assert!(1.0f64.min_nan(f64::NAN).is_nan());
     }

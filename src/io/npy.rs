@@ -76,18 +76,60 @@ fn parse_value(s: &str) -> Result<(Value, &str)> {
         let end = body
             .find(')')
             .ok_or_else(|| Error::format("npy header: unterminated shape tuple"))?;
-        let dims = body[..end]
-            .split(',')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(|t| t.trim_end_matches('L').parse::<usize>())
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|_| Error::format(format!("npy header: bad shape ({})", &body[..end])))?;
+        let dims = parse_shape_tuple(&body[..end])?;
         return Ok((Value::Tuple(dims), &body[end + 1..]));
     }
     // Anything else (a list descr of a structured dtype): take up to the matching bracket.
     let end = s.find(['}', ']']).map_or(s.len(), |i| i + 1);
     Ok((Value::Other(s[..end].to_string()), &s[end..]))
+}
+
+/// The most dimensions an array may have (NumPy 2's `NPY_MAXDIMS`).
+pub const MAX_DIMS: usize = 64;
+
+/// The inside of a Python tuple literal of non-negative integers, as
+/// `ast.literal_eval` reads it: `()`, `(3,)`, `(3, 4)`, `(3, 4,)`; not
+/// `(3)` (an int), `(3,,)`, `(,3)` or `(3 4)`. A trailing `L` (Python 2
+/// files) is accepted, as NumPy's reader does.
+fn parse_shape_tuple(inner: &str) -> Result<Vec<usize>> {
+    let bad = || Error::format(format!("npy header: bad shape ({inner})"));
+    let trimmed = inner.trim();
+    if trimmed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let items: Vec<&str> = trimmed.split(',').map(str::trim).collect();
+    // One element needs its trailing comma; only the last item may be empty
+    // (a trailing comma), and only after at least one element.
+    let (last, elems) = items.split_last().ok_or_else(bad)?;
+    let elems: Vec<&str> = if last.is_empty() {
+        elems.to_vec()
+    } else if items.len() == 1 {
+        return Err(bad()); // `(3)` is an int, not a tuple
+    } else {
+        items.clone()
+    };
+    if elems.is_empty() || elems.len() > MAX_DIMS {
+        return Err(if elems.len() > MAX_DIMS {
+            Error::format(format!(
+                "npy shape has {} dimensions, more than NumPy's {MAX_DIMS}",
+                elems.len()
+            ))
+        } else {
+            bad()
+        });
+    }
+    elems
+        .iter()
+        .map(|t| {
+            let digits = t.strip_suffix('L').unwrap_or(t);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            digits.parse::<usize>().map_err(|_| {
+                Error::format(format!("npy shape ({inner}) has a dimension too large"))
+            })
+        })
+        .collect()
 }
 
 /// (dtype, big_endian) for a descr like `<f8`.
@@ -126,6 +168,13 @@ fn parse_descr(d: &str) -> Result<(DType, bool)> {
 /// [`Format`](crate::error::ErrorKind::Format) for anything that is not a supported `.npy`
 /// stream; [`Io`](crate::error::ErrorKind::Io) for read failures (including truncation).
 pub fn read_npy(r: &mut dyn Read) -> Result<Array> {
+    read_npy_sized(r, None)
+}
+
+/// As [`read_npy`]; `available` is the stream's length when known (a
+/// file's), so that a header declaring more data than there is fails before
+/// allocating.
+fn read_npy_sized(r: &mut dyn Read, available: Option<u64>) -> Result<Array> {
     let io = |e: std::io::Error| {
         Error::new(
             crate::error::ErrorKind::Io,
@@ -136,6 +185,12 @@ pub fn read_npy(r: &mut dyn Read) -> Result<Array> {
     r.read_exact(&mut pre).map_err(io)?;
     if &pre[..6] != MAGIC {
         return Err(Error::format("not an npy file (bad magic string)"));
+    }
+    if pre[7] != 0 || !(1..=3).contains(&pre[6]) {
+        return Err(Error::format(format!(
+            "unsupported npy format version {}.{} (NumPy writes 1.0, 2.0 and 3.0)",
+            pre[6], pre[7]
+        )));
     }
     let header_len = match pre[6] {
         1 => {
@@ -164,7 +219,23 @@ pub fn read_npy(r: &mut dyn Read) -> Result<Array> {
     r.read_exact(&mut header).map_err(io)?;
     let header = String::from_utf8(header).map_err(|_| Error::format("npy header is not text"))?;
     let fields = parse_header(&header)?;
-    let field = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v);
+    let mut keys: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    if keys != ["descr", "fortran_order", "shape"] {
+        return Err(Error::format(format!(
+            "npy header must hold exactly the keys 'descr', 'fortran_order' and 'shape', not {keys:?}"
+        )));
+    }
+    // A key given twice: the last one counts, as in the Python dict NumPy
+    // evaluates.
+    let field = |k: &str| {
+        fields
+            .iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v)
+    };
     let (dtype, big) = match field("descr") {
         Some(Value::Str(d)) => parse_descr(d)?,
         Some(other) => {
@@ -187,7 +258,21 @@ pub fn read_npy(r: &mut dyn Read) -> Result<Array> {
         Some(Value::Tuple(s)) => s.clone(),
         _ => return Err(Error::format("npy header has no valid 'shape'")),
     };
-    let n = checked_size(&shape)?;
+    let too_large = || {
+        Error::format(format!(
+            "npy shape {shape:?} of {dtype} is larger than any array can be"
+        ))
+    };
+    let n = checked_size(&shape).map_err(|_| too_large())?;
+    let nbytes = n.checked_mul(dtype.size()).ok_or_else(too_large)?;
+    let prefix = if pre[6] == 1 { 10 } else { 12 };
+    if let Some(avail) = available.map(|a| a.saturating_sub((prefix + header_len) as u64)) {
+        if nbytes as u64 > avail {
+            return Err(Error::format(format!(
+                "npy shape {shape:?} of {dtype} needs {nbytes} bytes of data, but the file holds {avail}"
+            )));
+        }
+    }
     let mut buf = Buffer::zeroed(dtype, n, pick(None))?;
     let bytes = buf.as_bytes_mut();
     r.read_exact(bytes).map_err(|e| {
@@ -281,7 +366,12 @@ impl Array {
     pub fn load_npy(path: impl AsRef<Path>) -> Result<Array> {
         let path = path.as_ref();
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        read_npy(&mut std::io::BufReader::new(file)).map_err(|e| e.with_path(path))
+        let len = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        read_npy_sized(&mut std::io::BufReader::new(file), len).map_err(|e| e.with_path(path))
     }
 
     /// Saves as `.npy`, atomically (a temporary file renamed into place).

@@ -80,7 +80,7 @@ impl Array {
             dtype.name(),
             self.len(),
             self.nbytes(),
-            self.len() * dtype.size(),
+            self.len().saturating_mul(dtype.size()),
         );
         let mut out = Array::for_overwrite(dtype, self.shape(), self.allocator())?;
         with_dtype!(from, A => with_dtype!(dtype, B => convert::<A, B>(self, &mut out)))?;

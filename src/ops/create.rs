@@ -217,7 +217,14 @@ impl Array {
             )));
         }
         let n = checked_size(shape)?;
-        let _g = trace::op(op, OpClass::Creation, dtype.name(), n, 0, n * dtype.size());
+        let _g = trace::op(
+            op,
+            OpClass::Creation,
+            dtype.name(),
+            n,
+            0,
+            n.saturating_mul(dtype.size()),
+        );
         let mut out = Array::for_overwrite(dtype, shape, pick(None))?;
         with_dtype!(dtype, T => fill_with::<T>(&mut out, |_| T::from_f64_unchecked(sample())));
         Ok(out)

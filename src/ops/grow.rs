@@ -195,17 +195,33 @@ fn concatenate_in(
                 shape_str(a.shape())
             )));
         }
-        shape[axis] += a.shape()[axis];
+        shape[axis] = shape[axis].checked_add(a.shape()[axis]).ok_or_else(|| {
+            Error::new(
+                crate::error::ErrorKind::AllocationFailed,
+                format!(
+                    "concatenating along axis {axis} gives more than {} elements",
+                    usize::MAX
+                ),
+            )
+        })?;
         dtype = DType::promote(dtype, a.dtype());
     }
-    let total: usize = shape.iter().product();
+    // The result's size, and its bytes, must fit too (`checked_size` names
+    // the shape; the element count of an empty array with a huge axis is 0).
+    let total = crate::array::checked_size(&shape)?;
+    total.checked_mul(dtype.size()).ok_or_else(|| {
+        Error::new(
+            crate::error::ErrorKind::AllocationFailed,
+            format!("array of shape {} is too large", shape_str(&shape)),
+        )
+    })?;
     let _g = trace::op(
         op,
         OpClass::CopyingGrowth,
         dtype.name(),
         total,
-        total * dtype.size(),
-        total * dtype.size(),
+        total.saturating_mul(dtype.size()),
+        total.saturating_mul(dtype.size()),
     );
     let converted: Vec<std::borrow::Cow<'_, Array>> = arrays
         .iter()

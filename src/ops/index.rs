@@ -209,7 +209,7 @@ impl Array {
             dtype.name(),
             n,
             value.nbytes(),
-            n * dtype.size(),
+            n.saturating_mul(dtype.size()),
         );
         let value = super::cast::as_dtype(value, dtype)?;
         self.make_unique()?;

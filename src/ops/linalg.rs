@@ -83,7 +83,7 @@ where
         return Ok(());
     }
     let threads = rayon::current_num_threads();
-    let par = if m * n * k >= 1 << 18 && threads > 1 {
+    let par = if m.saturating_mul(n).saturating_mul(k) >= 1 << 18 && threads > 1 {
         faer::Par::rayon(threads)
     } else {
         faer::Par::Seq
@@ -196,9 +196,11 @@ impl Array {
             "dot",
             OpClass::Linalg,
             dt.name(),
-            m * n,
-            (m * k + k * n) * dt.size(),
-            m * n * dt.size(),
+            m.saturating_mul(n),
+            m.saturating_mul(k)
+                .saturating_add(k.saturating_mul(n))
+                .saturating_mul(dt.size()),
+            m.saturating_mul(n).saturating_mul(dt.size()),
         );
         let mut out = Array::for_overwrite(dt, &shape, self.allocator())?;
         match dt {

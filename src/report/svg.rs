@@ -56,6 +56,59 @@ pub fn empty_svg(title: &str, message: &str) -> String {
     )
 }
 
+/// The largest total count handed to inferno: it sums counts in `usize`
+/// and lays frames out in `f64`.
+const MAX_TOTAL: u128 = 1 << 52;
+
+/// Folded inputs whose summed counts (per input) fit [`MAX_TOTAL`]: when
+/// one does not, every count of every input is divided by the same factor
+/// (rounding up, so nothing counted vanishes), returned with the factor
+/// (1: unchanged).
+fn fit_counts(inputs: &[&str]) -> (Vec<String>, u64) {
+    let count_of = |line: &str| {
+        line.rsplit_once(' ')
+            .and_then(|(_, c)| c.trim().parse::<u64>().ok())
+    };
+    let largest: u128 = inputs
+        .iter()
+        .map(|f| f.lines().filter_map(count_of).map(u128::from).sum::<u128>())
+        .max()
+        .unwrap_or(0);
+    if largest <= MAX_TOTAL {
+        return (inputs.iter().map(|f| f.to_string()).collect(), 1);
+    }
+    let factor = largest.div_ceil(MAX_TOTAL);
+    let scaled = inputs
+        .iter()
+        .map(|f| {
+            let mut out = String::with_capacity(f.len());
+            for line in f.lines() {
+                match (line.rsplit_once(' '), count_of(line)) {
+                    (Some((path, _)), Some(c)) => {
+                        let c = u128::from(c).div_ceil(factor);
+                        out.push_str(&format!("{path} {c}\n"));
+                    }
+                    _ => {
+                        out.push_str(line);
+                        out.push('\n');
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    (scaled, u64::try_from(factor).unwrap_or(u64::MAX))
+}
+
+/// The count name, saying by how much counts were divided to fit.
+fn scaled_name(count_name: &str, factor: u64) -> String {
+    if factor == 1 {
+        count_name.to_string()
+    } else {
+        format!("{count_name} / {factor} (divided to fit)")
+    }
+}
+
 /// Renders folded lines (`a;b;c count`) as a flamegraph titled `title`,
 /// counting `count_name` (`ns`, `bytes`, `allocations`, `samples`).
 ///
@@ -68,11 +121,12 @@ pub fn flamegraph(folded: &str, title: &str, count_name: &str) -> Result<String>
             &format!("no data: nothing was counted in {count_name}"),
         ));
     }
+    let (fitted, factor) = fit_counts(&[folded]);
     let mut opt = Options::default();
     opt.title = title.to_string();
-    opt.count_name = count_name.to_string();
+    opt.count_name = scaled_name(count_name, factor);
     let mut out = Vec::new();
-    flamegraph::from_lines(&mut opt, folded.lines(), &mut out)
+    flamegraph::from_lines(&mut opt, fitted[0].lines(), &mut out)
         .map_err(|e| Error::format(format!("rendering flamegraph '{title}': {e}")))?;
     String::from_utf8(out)
         .map_err(|e| Error::format(format!("flamegraph '{title}' is not UTF-8: {e}")))
@@ -85,11 +139,13 @@ pub fn flamegraph(folded: &str, title: &str, count_name: &str) -> Result<String>
 /// # Errors
 /// As [`flamegraph()`].
 pub fn differential(before: &str, after: &str, title: &str, count_name: &str) -> Result<String> {
+    let (fitted, factor) = fit_counts(&[before, after]);
+    let count_name = &scaled_name(count_name, factor);
     let mut diff = Vec::new();
     inferno::differential::from_readers(
         inferno::differential::Options::default(),
-        BufReader::new(before.as_bytes()),
-        BufReader::new(after.as_bytes()),
+        BufReader::new(fitted[0].as_bytes()),
+        BufReader::new(fitted[1].as_bytes()),
         &mut diff,
     )
     .map_err(|e| Error::format(format!("differencing '{title}': {e}")))?;

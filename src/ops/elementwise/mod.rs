@@ -50,8 +50,8 @@ fn op_guard(
         OpClass::Elementwise,
         dt.name(),
         n,
-        inputs * dt.size(),
-        n * out_dt.size(),
+        inputs.saturating_mul(dt.size()),
+        n.saturating_mul(out_dt.size()),
     )
 }
 
@@ -166,8 +166,8 @@ impl Array {
         let mut g = op_guard(
             op.name(),
             dt,
-            shape.iter().product(),
-            self.len() + other.len(),
+            crate::array::checked_size(&shape)?,
+            self.len().saturating_add(other.len()),
             dt,
         );
         let mut out = Array::for_overwrite(dt, &shape, self.allocator())?;
@@ -186,7 +186,13 @@ impl Array {
         let shape = broadcast_shapes(self.shape(), other.shape())?;
         let dt = self.binary_dtype(op, other)?;
         check_out(out, dt, &shape, op.name())?;
-        let mut g = op_guard(op.name(), dt, out.len(), self.len() + other.len(), dt);
+        let mut g = op_guard(
+            op.name(),
+            dt,
+            out.len(),
+            self.len().saturating_add(other.len()),
+            dt,
+        );
         self.binary_kernel(op, other, out)?;
         note_values(&mut g, out);
         Ok(())
@@ -218,7 +224,7 @@ impl Array {
             OpClass::Elementwise,
             dt.name(),
             self.len(),
-            self.nbytes() + b.nbytes(),
+            self.nbytes().saturating_add(b.nbytes()),
             self.nbytes(),
         );
         with_dtype!(dt, T => binary_fn!(op, T, |f| update_binary::<T, T>(self, &b, f)))?;
@@ -357,8 +363,8 @@ impl Array {
         let _g = op_guard(
             op.name(),
             dt,
-            shape.iter().product(),
-            self.len() + other.len(),
+            crate::array::checked_size(&shape)?,
+            self.len().saturating_add(other.len()),
             DType::Bool,
         );
         let mut out = Array::for_overwrite(DType::Bool, &shape, self.allocator())?;

@@ -112,3 +112,22 @@ fn flamegraphs_of_huge_counts_keep_every_frame_and_stay_within_100_percent() {
     assert!(svg.contains("t1[float64]") && svg.contains("t2[float64]"));
     assert!(svg.contains("50.00%"), "two equal halves");
 }
+
+#[test]
+fn names_from_a_loaded_report_cannot_inject_frames() {
+    let mut r = report(["a;fake", "b\nfake 99"]);
+    r.records[1].dtype = "f;8\n".to_string();
+    for rec in &mut r.records {
+        rec.metrics.calls = 1;
+        rec.metrics.bytes_allocated = 10;
+    }
+    let folded = ndprof::report::folded::folded(&r, Metric::Bytes);
+    assert_eq!(folded.lines().count(), 2, "{folded}");
+    for line in folded.lines() {
+        let (path, count) = line.rsplit_once(' ').unwrap();
+        assert_eq!(count, "10");
+        assert!(!path.contains(';'), "one frame per record: {path}");
+    }
+    let svg = r.flamegraph_svg(Metric::Bytes).unwrap();
+    assert!(!svg.contains("<title>fake"), "no frame named fake");
+}

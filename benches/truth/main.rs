@@ -402,15 +402,8 @@ fn main() {
 /// `--breakdown`: where the quick tour's overhead goes, per case and per
 /// part (scopes and ops; plus heap; plus samples), medians of 9 rounds.
 fn breakdown() {
-    use ndprof::tour::{builtins, dtypes, preallocate, simulation, vectorize, Setup};
-    type Case = fn(Setup) -> ndprof::Result<CaseRun>;
-    let cases: [(&str, Case); 5] = [
-        ("vectorize", vectorize::run),
-        ("builtins", builtins::run),
-        ("preallocate", preallocate::run),
-        ("dtypes", dtypes::run),
-        ("simulation", |s| simulation::run(s, DType::Float64)),
-    ];
+    use ndprof::tour::Setup;
+    let cases = tour::CASES;
     let levels = [
         ("ops only", Profiling::OpsOnly),
         ("default", Profiling::Default),

@@ -109,9 +109,11 @@ impl TourResult {
     }
 }
 
-/// The cases in tour order, each a function of the size.
-type CaseFn = fn(Setup) -> Result<CaseRun>;
-const CASES: [(&str, CaseFn); 5] = [
+/// A tour case: runs its variants under a setup.
+pub type CaseFn = fn(Setup) -> Result<CaseRun>;
+
+/// The cases in tour order, by id.
+pub const CASES: [(&str, CaseFn); 5] = [
     ("vectorize", vectorize::run),
     ("builtins", builtins::run),
     ("preallocate", preallocate::run),

@@ -7,7 +7,7 @@ use crate::alloc::BufferAllocator;
 use crate::array::{pick, Array};
 use crate::buffer::Buffer;
 use crate::dtype::{with_dtype, DType, Scalar};
-use crate::error::{shape_str, Error, Result};
+use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::trace::{self, OpClass};
 use std::sync::Arc;
 
@@ -197,7 +197,7 @@ fn concatenate_in(
         }
         shape[axis] = shape[axis].checked_add(a.shape()[axis]).ok_or_else(|| {
             Error::new(
-                crate::error::ErrorKind::AllocationFailed,
+                ErrorKind::AllocationFailed,
                 format!(
                     "concatenating along axis {axis} gives more than {} elements",
                     usize::MAX

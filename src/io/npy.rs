@@ -339,8 +339,16 @@ pub fn npy_header(dtype: DType, shape: &[usize]) -> Vec<u8> {
 /// Writes an array in `.npy` format (version 1.0, C order, little-endian).
 ///
 /// # Errors
-/// [`Io`](crate::error::ErrorKind::Io) when writing fails.
+/// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for more
+/// than [`MAX_DIMS`] dimensions (neither NumPy nor ndprof would read the
+/// file back); [`Io`](crate::error::ErrorKind::Io) when writing fails.
 pub fn write_npy(a: &Array, w: &mut dyn Write) -> Result<()> {
+    if a.ndim() > MAX_DIMS {
+        return Err(Error::invalid(format!(
+            "cannot save a {}-dimensional array as .npy: NumPy reads at most {MAX_DIMS} dimensions",
+            a.ndim()
+        )));
+    }
     let io = |e: std::io::Error| {
         Error::new(
             crate::error::ErrorKind::Io,

@@ -34,37 +34,71 @@ static SITE: ScalarSite = ScalarSite {
     dtype: "none",
 };
 const CALLS: usize = 2000;
-const ROUNDS: usize = 3;
+/// Steps of [`work`] a calibration scope wraps (~25 ns: scopes wrap ops).
+const SCOPE_WORK: usize = 8;
+/// Steps of [`work`] a calibration `get` wraps: per-element ops sit in
+/// tight loops, where little other work hides their cost.
+const SCALAR_WORK: usize = 2;
+const ROUNDS: usize = 5;
+
+/// One round's measurements, in nanoseconds per call.
+#[derive(Clone, Copy)]
+struct Round {
+    /// The work alone.
+    bare: f64,
+    /// The lighter work per-element ops wrap, alone.
+    bare_light: f64,
+    /// The work inside a scope.
+    scopes: f64,
+    /// The work inside a per-element op.
+    scalars: f64,
+    /// What each scope recorded for itself.
+    scope_measured: f64,
+    /// What each per-element op recorded for itself.
+    scalar_measured: f64,
+}
 
 /// Measures the costs on this thread (a throwaway recording; the caller
-/// starts the real one after). The smallest of a few rounds: noise only
-/// ever adds.
+/// starts the real one after). Each quantity is the smallest of a few
+/// rounds (noise only ever adds to a time), and the costs are differences
+/// of those minima: the minimum of differences would let a round whose
+/// bare loop was interrupted report a cost near zero.
 pub(crate) fn event_cost(scalar_time_every: u64) -> EventCost {
-    let mut best: Option<EventCost> = None;
+    let mut best: Option<Round> = None;
     for _ in 0..ROUNDS {
-        let Some(c) = one_round(scalar_time_every) else {
+        let Some(r) = one_round(scalar_time_every) else {
             return EventCost::default();
         };
         best = Some(match best {
-            None => c,
-            Some(b) => EventCost {
-                inner_ns: b.inner_ns.min(c.inner_ns),
-                outer_ns: b.outer_ns.min(c.outer_ns),
-                scalar_inner_ns: b.scalar_inner_ns.min(c.scalar_inner_ns),
-                scalar_outer_ns: b.scalar_outer_ns.min(c.scalar_outer_ns),
+            None => r,
+            Some(b) => Round {
+                bare: b.bare.min(r.bare),
+                bare_light: b.bare_light.min(r.bare_light),
+                scopes: b.scopes.min(r.scopes),
+                scalars: b.scalars.min(r.scalars),
+                scope_measured: b.scope_measured.min(r.scope_measured),
+                scalar_measured: b.scalar_measured.min(r.scalar_measured),
             },
         });
     }
-    best.unwrap_or_default()
+    let Some(b) = best else {
+        return EventCost::default();
+    };
+    EventCost {
+        inner_ns: (b.scope_measured - b.bare).max(0.0),
+        outer_ns: (b.scopes - b.bare).max(0.0),
+        scalar_inner_ns: (b.scalar_measured - b.bare_light).max(0.0),
+        scalar_outer_ns: (b.scalars - b.bare_light).max(0.0),
+    }
 }
 
 /// A few nanoseconds of dependent arithmetic: the calibration loops wrap
 /// events around real work, so that the cost measured is what events add
 /// to work (out-of-order execution hides part of it), not their cost alone.
 #[inline(never)]
-fn work(x: u64) -> u64 {
+fn work<const STEPS: usize>(x: u64) -> u64 {
     let mut v = black_box(x);
-    for _ in 0..8 {
+    for _ in 0..STEPS {
         v = v
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
@@ -72,7 +106,7 @@ fn work(x: u64) -> u64 {
     v
 }
 
-fn one_round(scalar_time_every: u64) -> Option<EventCost> {
+fn one_round(scalar_time_every: u64) -> Option<Round> {
     let epoch = recording::start(Options {
         instrumented: true,
         sampler: None,
@@ -86,13 +120,18 @@ fn one_round(scalar_time_every: u64) -> Option<EventCost> {
     let t = Instant::now();
     let mut acc = 0u64;
     for i in 0..CALLS {
-        acc = acc.wrapping_add(work(i as u64));
+        acc = acc.wrapping_add(work::<SCOPE_WORK>(i as u64));
     }
     let bare_ns = t.elapsed().as_nanos() as f64 / CALLS as f64;
     let t = Instant::now();
+    for i in 0..calls {
+        acc = acc.wrapping_add(work::<SCALAR_WORK>(i as u64));
+    }
+    let bare_light_ns = t.elapsed().as_nanos() as f64 / calls as f64;
+    let t = Instant::now();
     for i in 0..CALLS {
         let _s = enter_scope(label);
-        acc = acc.wrapping_add(work(i as u64));
+        acc = acc.wrapping_add(work::<SCOPE_WORK>(i as u64));
     }
     let scopes_ns = t.elapsed().as_nanos() as f64 / CALLS as f64;
     let t = Instant::now();
@@ -106,7 +145,7 @@ fn one_round(scalar_time_every: u64) -> Option<EventCost> {
             may_allocate: false,
             writes_integer: false,
         };
-        acc = acc.wrapping_add(scalar(op, |_| work(i as u64)));
+        acc = acc.wrapping_add(scalar(op, |_| work::<SCALAR_WORK>(i as u64)));
     }
     let scalars_ns = t.elapsed().as_nanos() as f64 / calls as f64;
     black_box(acc);
@@ -122,13 +161,12 @@ fn one_round(scalar_time_every: u64) -> Option<EventCost> {
             .map(|(i, _)| d.metrics.get(i).map_or(0, |m| m.ticks))
             .sum()
     };
-    // What each event measured beyond the work it wrapped.
-    let inner = ticks_of(SCOPE) as f64 * ns / CALLS as f64 - bare_ns;
-    let scalar_inner = ticks_of(SITE.name) as f64 * ns / calls as f64 - bare_ns;
-    Some(EventCost {
-        inner_ns: inner.max(0.0),
-        outer_ns: (scopes_ns - bare_ns).max(0.0),
-        scalar_inner_ns: scalar_inner.max(0.0),
-        scalar_outer_ns: (scalars_ns - bare_ns).max(0.0),
+    Some(Round {
+        bare: bare_ns,
+        bare_light: bare_light_ns,
+        scopes: scopes_ns,
+        scalars: scalars_ns,
+        scope_measured: ticks_of(SCOPE) as f64 * ns / CALLS as f64,
+        scalar_measured: ticks_of(SITE.name) as f64 * ns / calls as f64,
     })
 }

@@ -66,7 +66,8 @@ pub enum Profiling {
     /// Everything the tour uses ([`builder`]): [`Profiling::Default`] plus
     /// value ranges.
     Full,
-    /// Everything, in instrumented mode (per-event clock reads, calibrated).
+    /// [`Profiling::Default`] in instrumented mode (per-event clock reads,
+    /// calibrated); no value ranges, whose extra pass no calibration removes.
     Instrumented,
 }
 
@@ -87,7 +88,9 @@ pub(crate) fn start(builder: SessionBuilder, setup: Setup) -> Result<CaseSession
         Profiling::NoCpu => builder.cpu_hz(0),
         Profiling::Default => builder.value_ranges(false),
         Profiling::Full => builder,
-        Profiling::Instrumented => builder.mode(crate::profiler::Mode::Instrumented),
+        Profiling::Instrumented => builder
+            .value_ranges(false)
+            .mode(crate::profiler::Mode::Instrumented),
     };
     Ok(CaseSession(Some(builder.start()?)))
 }

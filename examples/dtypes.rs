@@ -1,7 +1,7 @@
 //! Tour case `dtypes`: one integer simulation (particles on a lattice) at int32 and int64
 //! and one float simulation (heat diffusion) at float32 and float64, each
-//! in its own session: a heap report per dtype (`profiles/heap-*.json`)
-//! and their comparison (`profiles/heap-int64-vs-int32.txt` and `.svg`).
+//! in its own session: a heap report per dtype (`profiles/dtypes/heap-*.json`)
+//! and their comparison (`profiles/dtypes/heap-int64-vs-int32.txt` and `.svg`).
 //!
 //! The variants live in `src/tour/dtypes.rs`, each in a `profile!` scope;
 //! this runs the case under the profiler and writes `profiles/dtypes/`.

@@ -12,7 +12,7 @@
 //! Flags: `--dtype float32|float64` (default float64), `--variant
 //! naive|vectorized|preallocated|typed|all` (default all), `--grid N`
 //! (default 384), `--steps N` (default 60), `--out DIR` (default
-//! `profiles/simulation-<dtype>`).
+//! `profiles/simulation/<dtype>`, beside the tour's files for the case).
 
 use ndprof::tour::simulation::{Heat, Variant};
 use ndprof::{profile, DType, Session};
@@ -92,7 +92,7 @@ fn run(a: &Args) -> ndprof::Result<()> {
     let out = a
         .out
         .clone()
-        .unwrap_or(format!("profiles/simulation-{}", a.dtype));
+        .unwrap_or(format!("profiles/simulation/{}", a.dtype));
     profile.write_all(&out)?;
     let report = profile.report();
     print!("\n{}\n{}", report.table(), report.summary());

@@ -219,3 +219,49 @@ fn an_output_dir_under_a_regular_file_is_an_io_error_naming_it() {
     assert!(e.to_string().contains("not-a-dir"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The fill colour of the frame whose title starts with `name (`.
+fn fill_of(svg: &str, name: &str) -> Option<(u8, u8, u8)> {
+    let at = svg.find(&format!("<title>{name} ("))?;
+    let rest = &svg[at..];
+    let end = rest.find("</g>")?;
+    let fill = rest[..end].split("fill=\"rgb(").nth(1)?;
+    let mut parts = fill
+        .split(')')
+        .next()?
+        .split(',')
+        .map(|v| v.trim().parse::<u8>());
+    Some((
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+    ))
+}
+
+#[test]
+fn differential_flamegraphs_are_blue_where_b_has_less_and_red_where_it_has_more() {
+    // B: `b` shrank from 10 to 4, `d` grew from 0 to 7, `e` unchanged.
+    let diff = svg::differential(
+        "a;b 10\na;c 5\na;e 3\n",
+        "a;b 4\na;c 5\na;d 7\na;e 3\n",
+        "diff",
+        "ns",
+    )
+    .unwrap();
+    let (r, g, b) = fill_of(&diff, "b").expect("frame b");
+    assert!(
+        b == 255 && r < 255 && g < 255,
+        "b shrank: blue, got rgb({r},{g},{b})"
+    );
+    let (r, g, b) = fill_of(&diff, "d").expect("frame d");
+    assert!(
+        r == 255 && g < 255 && b < 255,
+        "d grew: red, got rgb({r},{g},{b})"
+    );
+    let (r, g, b) = fill_of(&diff, "e").expect("frame e");
+    assert!(r == g && g == b, "e unchanged: grey, got rgb({r},{g},{b})");
+    let t = titles(&diff);
+    let title = |n: &str| t.iter().find(|x| x.starts_with(&format!("{n} ("))).cloned();
+    assert!(title("b").is_some_and(|x| x.contains("; -")), "{t:?}");
+    assert!(title("d").is_some_and(|x| x.contains("; +")), "{t:?}");
+}

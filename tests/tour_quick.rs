@@ -191,6 +191,34 @@ fn quick_tour_writes_files_that_parse_with_the_expected_content() {
     );
     let cmp = std::fs::read_to_string(out.join("heap-int64-vs-int32.txt")).unwrap();
     assert!(cmp.contains("peak bytes"), "{cmp}");
+    // int32 (B) allocates about half of int64's (A) bytes: the differential
+    // graph is blue (less in B), its percentages negative.
+    let diff = std::fs::read_to_string(out.join("heap-int64-vs-int32.svg")).unwrap();
+    let fills: Vec<(u32, u32, u32)> = diff
+        .split("fill=\"rgb(")
+        .skip(1)
+        .filter_map(|f| {
+            let v: Vec<u32> = f
+                .split(')')
+                .next()?
+                .split(',')
+                .filter_map(|x| x.trim().parse().ok())
+                .collect();
+            (v.len() == 3).then(|| (v[0], v[1], v[2]))
+        })
+        .collect();
+    let blue = fills.iter().filter(|c| c.2 == 255 && c.0 < 255).count();
+    let red = fills.iter().filter(|c| c.0 == 255 && c.2 < 255).count();
+    assert!(blue > 0 && red == 0, "blue {blue}, red {red} frames");
+    let diff_titles = svg_titles(&diff, &out.join("heap-int64-vs-int32.svg"));
+    assert!(
+        diff_titles.iter().any(|t| t.contains("; -")),
+        "{diff_titles:?}"
+    );
+    assert!(
+        !diff_titles.iter().any(|t| t.contains("; +")),
+        "{diff_titles:?}"
+    );
     // Ops pair up across dtypes, with half the bytes at int32.
     let add = cmp
         .lines()

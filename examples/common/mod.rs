@@ -1,5 +1,6 @@
 //! What the single-case examples share: run one case of the tour into
-//! `profiles/`, print its summary and advice.
+//! `profiles/<case>/` (never the whole tour's `profiles/index.html`,
+//! `summary.txt` or `tour.json`), print its summary and advice.
 
 use ndprof::tour::{self, Size, TourConfig};
 use std::process::ExitCode;
@@ -10,12 +11,12 @@ pub fn run_case(name: &str) -> ExitCode {
     let quick = std::env::args().skip(1).any(|a| a == "--quick");
     let cfg = TourConfig {
         size: if quick { Size::Quick } else { Size::Full },
-        out: "profiles".into(),
+        out: std::path::Path::new("profiles").join(name),
     };
-    match tour::run_selected(&cfg, &[name], &mut |_, _, _| {}) {
+    match tour::run_case(&cfg, name, &mut |_, _, _| {}) {
         Ok(result) => {
             print!("{}", result.summary_text());
-            println!("\nwrote profiles/{name}/ (open profiles/index.html)");
+            println!("\nwrote profiles/{name}/ (open profiles/{name}/index.html)");
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -155,8 +155,9 @@ pub fn differential(before: &str, after: &str, title: &str, count_name: &str) ->
     }
     let mut opt = Options::default();
     opt.title = title.to_string();
+    // inferno colours `after - before` (the second column minus the first):
+    // red where `after` has more, blue where it has less, as the percentages read.
     opt.count_name = count_name.to_string();
-    opt.negate_differentials = true;
     let mut out = Vec::new();
     flamegraph::from_lines(&mut opt, diff.lines(), &mut out)
         .map_err(|e| Error::format(format!("rendering differential flamegraph '{title}': {e}")))?;

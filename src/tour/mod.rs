@@ -40,7 +40,8 @@ pub mod vectorize;
 pub use case::{builder, CaseRun, Extrapolation, Group, Member, Profiling, Setup, Size};
 pub use fit::Fit;
 pub use output::{
-    run, run_cases, run_selected, run_workloads, CaseFn, TourConfig, TourResult, CASES, CASE_NAMES,
+    run, run_case, run_cases, run_selected, run_workloads, CaseFn, TourConfig, TourResult, CASES,
+    CASE_NAMES,
 };
 pub use repeat::{FixedRuns, Timing, MAX_RUNS, MIN_RUNS, MIN_TOTAL, NOISY_SPREAD};
 pub use rows::Row;

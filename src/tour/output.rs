@@ -152,6 +152,40 @@ pub fn run_selected(
     names: &[&str],
     progress: &mut dyn FnMut(usize, usize, &str),
 ) -> Result<TourResult> {
+    run_chosen(cfg, names, Layout::CaseFolders, progress)
+}
+
+/// Runs the one case `name` and writes its outputs straight into `cfg.out`
+/// (its report, graphs, `summary.txt`, `tour.json` and an `index.html` about
+/// that case alone; a case with several runs, `dtypes`, gets a folder per
+/// run): what the single-case examples write into `profiles/<case>/`,
+/// leaving the whole tour's files alone.
+///
+/// # Errors
+/// As [`run_selected`].
+pub fn run_case(
+    cfg: &TourConfig,
+    name: &str,
+    progress: &mut dyn FnMut(usize, usize, &str),
+) -> Result<TourResult> {
+    run_chosen(cfg, &[name], Layout::Flat, progress)
+}
+
+/// Where each case's outputs go under the output directory.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// `<out>/<case>/` (and `<out>/<case>/<run>/`): the tour.
+    CaseFolders,
+    /// `<out>/` (and `<out>/<run>/`): one case alone.
+    Flat,
+}
+
+fn run_chosen(
+    cfg: &TourConfig,
+    names: &[&str],
+    layout: Layout,
+    progress: &mut dyn FnMut(usize, usize, &str),
+) -> Result<TourResult> {
     if let Some(bad) = names.iter().find(|n| !CASE_NAMES.contains(n)) {
         return Err(Error::invalid(format!(
             "unknown tour case '{bad}' (expected one of {})",
@@ -170,7 +204,7 @@ pub fn run_selected(
         })?);
     }
     progress(chosen.len(), total, "writing outputs");
-    let result = write(cfg, &runs)?;
+    let result = write(cfg, &runs, layout)?;
     progress(total, total, "done");
     Ok(result)
 }
@@ -239,11 +273,15 @@ fn run_name(case: &str, sub: &str) -> String {
     }
 }
 
-fn case_dir(out: &Path, case: &str, sub: &str) -> PathBuf {
+fn case_dir(out: &Path, case: &str, sub: &str, layout: Layout) -> PathBuf {
+    let base = match layout {
+        Layout::CaseFolders => out.join(case),
+        Layout::Flat => out.to_path_buf(),
+    };
     if sub.is_empty() {
-        out.join(case)
+        base
     } else {
-        out.join(case).join(sub)
+        base.join(sub)
     }
 }
 
@@ -260,14 +298,14 @@ fn combined_folded(cases: &[Reports<'_>], names: &[&str], metric: Metric) -> Str
     out
 }
 
-fn write(cfg: &TourConfig, runs: &[CaseRun]) -> Result<TourResult> {
+fn write(cfg: &TourConfig, runs: &[CaseRun], layout: Layout) -> Result<TourResult> {
     let out = &cfg.out;
     let mut files = Vec::new();
     let mut cases = Vec::new();
     for run in runs {
         let mut reports = Vec::new();
         for (k, (sub, profile)) in run.profiles.iter().enumerate() {
-            let dir = case_dir(out, run.case, sub);
+            let dir = case_dir(out, run.case, sub, layout);
             let mut report = profile.report_with_advice();
             report.repeats = run
                 .timings
@@ -367,19 +405,26 @@ fn write(cfg: &TourConfig, runs: &[CaseRun]) -> Result<TourResult> {
         .map_err(|e| Error::format(format!("writing tour.json: {e}")))?;
     write_text(&out.join("tour.json"), &json)?;
 
-    let html = index_html(cfg, &cases, &summary, &combined, &comparisons)?;
+    let html = index_html(cfg, layout, &cases, &summary, &combined, &comparisons)?;
     write_text(&out.join("index.html"), &html)?;
     Ok(result)
 }
 
 fn index_html(
     cfg: &TourConfig,
+    layout: Layout,
     cases: &[Reports<'_>],
     summary: &str,
     combined: &[(&str, String)],
     comparisons: &[(String, String, String)],
 ) -> Result<String> {
-    let mut page = Page::new(&format!("ndprof tour ({})", cfg.size.name()));
+    let names: Vec<&str> = cases.iter().map(|c| c.run.case).collect();
+    let title = if names.len() == CASES.len() {
+        format!("ndprof tour ({})", cfg.size.name())
+    } else {
+        format!("ndprof tour: {} ({})", names.join(", "), cfg.size.name())
+    };
+    let mut page = Page::new(&title);
     page.heading("Summary and advice");
     page.paragraph(
         "Median wall time of each variant over its timed runs (after a warm-up run), timed \
@@ -409,7 +454,7 @@ fn index_html(
             page.heading(&format!("Case {title}"));
             page.text(&format!("{}\n{}", report.table(), report.summary()));
             // The graphs `write_all` has just written, not rendered a second time.
-            let dir = case_dir(&cfg.out, c.run.case, sub);
+            let dir = case_dir(&cfg.out, c.run.case, sub, layout);
             for (file, what) in [
                 ("time.svg", "time"),
                 ("heap.svg", "bytes"),

@@ -70,11 +70,11 @@ enum Command {
         output: PathBuf,
     },
     /// Write a saved report.json in another format: pprof (ops.pb), folded
-    /// stacks, a flamegraph SVG, the text table, or JSON (upgrading an old
-    /// schema).
+    /// stacks, a flamegraph SVG, the text table, DHAT's JSON (dhat-heap.json,
+    /// for DHAT's viewer), or JSON (upgrading an old schema).
     Export {
         report: PathBuf,
-        /// json, folded, svg, text or pprof.
+        /// json, folded, svg, text, pprof or dhat.
         #[arg(long)]
         format: Format,
         /// The metric of folded stacks and flamegraphs: time, bytes or allocs.

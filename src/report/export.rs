@@ -4,6 +4,7 @@
 //! a saved `report.json` (all but the CPU-sample files, which need the
 //! samples).
 
+use super::dhat::write_dhat;
 use super::folded::{write_folded, Metric};
 use super::json::write_json;
 use super::model::Report;
@@ -28,16 +29,19 @@ pub enum Format {
     /// pprof `profile.proto` (`ops.pb`) with `wall`, `alloc_space` and
     /// `alloc_objects` sample types.
     Pprof,
+    /// DHAT's JSON (`dhat-heap.json`): allocation sites for DHAT's viewer.
+    Dhat,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Json,
         Format::Folded,
         Format::Svg,
         Format::Text,
         Format::Pprof,
+        Format::Dhat,
     ];
 
     /// The name the CLI takes.
@@ -48,6 +52,7 @@ impl Format {
             Format::Svg => "svg",
             Format::Text => "text",
             Format::Pprof => "pprof",
+            Format::Dhat => "dhat",
         }
     }
 }
@@ -60,7 +65,7 @@ impl std::str::FromStr for Format {
             .find(|f| f.name() == s)
             .ok_or_else(|| {
                 Error::invalid(format!(
-                    "unknown format '{s}' (expected json, folded, svg, text or pprof)"
+                    "unknown format '{s}' (expected json, folded, svg, text, pprof or dhat)"
                 ))
             })
     }
@@ -79,11 +84,12 @@ pub fn export(report: &Report, format: Format, metric: Metric, w: &mut dyn Write
         Format::Svg => write_flamegraph(report, metric, w),
         Format::Text => write_text(report, w),
         Format::Pprof => write_pprof(report, w),
+        Format::Dhat => write_dhat(report, w),
     }
 }
 
 /// The files `Profile::write_all` writes from the report: name, format, metric.
-pub const FILES: [(&str, Format, Metric); 9] = [
+pub const FILES: [(&str, Format, Metric); 10] = [
     ("time.folded", Format::Folded, Metric::Time),
     ("time.svg", Format::Svg, Metric::Time),
     ("heap.folded", Format::Folded, Metric::Bytes),
@@ -93,6 +99,7 @@ pub const FILES: [(&str, Format, Metric); 9] = [
     ("report.json", Format::Json, Metric::Time),
     ("ops.pb", Format::Pprof, Metric::Time),
     ("ops.txt", Format::Text, Metric::Time),
+    ("dhat-heap.json", Format::Dhat, Metric::Bytes),
 ];
 
 /// Writes `report` in `format` to `path` atomically.

@@ -8,6 +8,7 @@
 
 pub mod advice;
 pub mod compare;
+pub mod dhat;
 pub mod export;
 mod files;
 pub mod folded;

@@ -71,10 +71,12 @@ enum Command {
     },
     /// Write a saved report.json in another format: pprof (ops.pb), folded
     /// stacks, a flamegraph SVG, the text table, DHAT's JSON (dhat-heap.json,
-    /// for DHAT's viewer), or JSON (upgrading an old schema).
+    /// for DHAT's viewer), Chrome trace events (trace.json, for Perfetto and
+    /// speedscope), the heap over time (heap-timeline.svg), or JSON
+    /// (upgrading an old schema).
     Export {
         report: PathBuf,
-        /// json, folded, svg, text, pprof or dhat.
+        /// json, folded, svg, text, pprof, dhat, trace or heap-timeline.
         #[arg(long)]
         format: Format,
         /// The metric of folded stacks and flamegraphs: time, bytes or allocs.

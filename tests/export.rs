@@ -175,7 +175,16 @@ fn version_2_reports_load_export_and_advise() {
 fn the_cli_exports_every_format_and_rejects_unknown_ones() {
     let dir = tmp("cli");
     let bin = env!("CARGO_BIN_EXE_ndprof");
-    for format in ["json", "folded", "svg", "text", "pprof", "dhat"] {
+    for format in [
+        "json",
+        "folded",
+        "svg",
+        "text",
+        "pprof",
+        "dhat",
+        "trace",
+        "heap-timeline",
+    ] {
         let out = dir.join(format!("out.{format}"));
         let o = Command::new(bin)
             .args([

@@ -88,10 +88,15 @@ fn quick_tour_writes_files_that_parse_with_the_expected_content() {
                 let text = std::fs::read_to_string(f).unwrap();
                 let v: serde_json::Value =
                     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-                if name != "tour.json" {
-                    Report::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-                } else {
-                    assert!(v["rows"].as_array().is_some_and(|r| r.len() >= 18));
+                match name.as_str() {
+                    "tour.json" => {
+                        assert!(v["rows"].as_array().is_some_and(|r| r.len() >= 18))
+                    }
+                    "trace.json" => assert!(v["traceEvents"].is_array(), "{}", f.display()),
+                    "dhat-heap.json" => assert_eq!(v["dhatFileVersion"], 2, "{}", f.display()),
+                    _ => {
+                        Report::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+                    }
                 }
                 jsons += 1;
             }

@@ -27,6 +27,7 @@ mod profile;
 mod record;
 mod session;
 pub mod testing;
+mod timeline;
 
 /// A scope with a name computed at run time: `let _s = scope(&format!("rows={r}"));`.
 pub use crate::trace::enter_dynamic_scope as scope;
@@ -37,3 +38,4 @@ pub use mode::Mode;
 pub use profile::{HeapSource, Profile, Timing};
 pub use record::{depth_first, escape_frame, find_path, path_of, Children, Record, Visit};
 pub use session::{Session, SessionBuilder, DEFAULT_HZ};
+pub use timeline::{TimelinePoint, MAX_TIMELINE_POINTS};

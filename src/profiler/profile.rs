@@ -3,6 +3,7 @@
 use super::calibrate::EventCost;
 use super::mode::Mode;
 use super::record::{find_path, path_of, Record};
+use super::timeline::{decimate, TimelinePoint, MAX_TIMELINE_POINTS};
 use crate::trace::recording::Drained;
 use crate::trace::{ns_per_tick, LabelKind, Metrics, Stamp, ROOT};
 
@@ -41,6 +42,7 @@ pub struct Profile {
     labels: Vec<(String, String)>,
     dropped_events: u64,
     timing: Timing,
+    timeline: Vec<TimelinePoint>,
     #[cfg(feature = "cpu")]
     cpu: Option<std::sync::Arc<super::cpu::PendingCpu>>,
 }
@@ -142,7 +144,18 @@ impl Profile {
                 })
                 .collect()
         };
+        let timeline = d
+            .timeline
+            .iter()
+            .map(|&(at, tid, node, live_bytes)| TimelinePoint {
+                t_ns: at.saturating_sub(info.start.ticks) as f64 * ns,
+                tid,
+                record: index.get(node as usize).copied().flatten(),
+                live_bytes,
+            })
+            .collect();
         let profile = Profile {
+            timeline: decimate(timeline, MAX_TIMELINE_POINTS),
             peak_holders: holders(&d.peak_owners),
             heap_peak_holders: holders(&d.heap_peak_owners),
             records,
@@ -171,6 +184,13 @@ impl Profile {
     /// How the times were measured.
     pub fn timing(&self) -> Timing {
         self.timing
+    }
+
+    /// The timer samples in time (sampled mode with the sampler on; empty
+    /// otherwise): thread, record and live heap bytes at each, at most
+    /// [`MAX_TIMELINE_POINTS`].
+    pub fn timeline(&self) -> &[TimelinePoint] {
+        &self.timeline
     }
 
     #[cfg(feature = "cpu")]

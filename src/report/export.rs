@@ -11,6 +11,8 @@ use super::model::Report;
 use super::pprof::write_pprof;
 use super::svg::write_flamegraph;
 use super::text::write_text;
+use super::timeline_svg::write_heap_timeline;
+use super::trace::write_trace;
 use crate::error::{Error, Result};
 use std::io::Write;
 use std::path::Path;
@@ -31,17 +33,24 @@ pub enum Format {
     Pprof,
     /// DHAT's JSON (`dhat-heap.json`): allocation sites for DHAT's viewer.
     Dhat,
+    /// Chrome trace events (`trace.json`): the sampled timeline for Perfetto,
+    /// `chrome://tracing` and speedscope.
+    Trace,
+    /// Live heap bytes over time (`heap-timeline.svg`).
+    HeapTimeline,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::Json,
         Format::Folded,
         Format::Svg,
         Format::Text,
         Format::Pprof,
         Format::Dhat,
+        Format::Trace,
+        Format::HeapTimeline,
     ];
 
     /// The name the CLI takes.
@@ -53,6 +62,8 @@ impl Format {
             Format::Text => "text",
             Format::Pprof => "pprof",
             Format::Dhat => "dhat",
+            Format::Trace => "trace",
+            Format::HeapTimeline => "heap-timeline",
         }
     }
 }
@@ -65,7 +76,7 @@ impl std::str::FromStr for Format {
             .find(|f| f.name() == s)
             .ok_or_else(|| {
                 Error::invalid(format!(
-                    "unknown format '{s}' (expected json, folded, svg, text, pprof or dhat)"
+                    "unknown format '{s}' (expected json, folded, svg, text, pprof, dhat, trace or heap-timeline)"
                 ))
             })
     }
@@ -85,11 +96,13 @@ pub fn export(report: &Report, format: Format, metric: Metric, w: &mut dyn Write
         Format::Text => write_text(report, w),
         Format::Pprof => write_pprof(report, w),
         Format::Dhat => write_dhat(report, w),
+        Format::Trace => write_trace(report, w),
+        Format::HeapTimeline => write_heap_timeline(report, w),
     }
 }
 
 /// The files `Profile::write_all` writes from the report: name, format, metric.
-pub const FILES: [(&str, Format, Metric); 10] = [
+pub const FILES: [(&str, Format, Metric); 12] = [
     ("time.folded", Format::Folded, Metric::Time),
     ("time.svg", Format::Svg, Metric::Time),
     ("heap.folded", Format::Folded, Metric::Bytes),
@@ -100,6 +113,8 @@ pub const FILES: [(&str, Format, Metric); 10] = [
     ("ops.pb", Format::Pprof, Metric::Time),
     ("ops.txt", Format::Text, Metric::Time),
     ("dhat-heap.json", Format::Dhat, Metric::Bytes),
+    ("trace.json", Format::Trace, Metric::Time),
+    ("heap-timeline.svg", Format::HeapTimeline, Metric::Bytes),
 ];
 
 /// Writes `report` in `format` to `path` atomically.

@@ -81,11 +81,20 @@ pub fn write_json(report: &Report, w: &mut dyn Write) -> Result<()> {
     })
     .map_err(io)?;
     field(w, "heap", &report.heap, false)?;
-    if report.repeats.is_empty() {
-        field(w, "advice", &report.advice, true)?;
-    } else {
-        field(w, "advice", &report.advice, false)?;
-        field(w, "repeats", &report.repeats, true)?;
+    let (repeats, timeline) = (!report.repeats.is_empty(), !report.timeline.is_empty());
+    field(w, "advice", &report.advice, !repeats && !timeline)?;
+    if repeats {
+        field(w, "repeats", &report.repeats, !timeline)?;
+    }
+    if timeline {
+        // One point per line, as the records.
+        w.write_all(b"  \"timeline\": [").map_err(io)?;
+        for (i, p) in report.timeline.iter().enumerate() {
+            w.write_all(if i == 0 { b"\n    " } else { b",\n    " })
+                .map_err(io)?;
+            serde_json::to_writer(&mut *w, p).map_err(json_error)?;
+        }
+        w.write_all(b"\n  ]\n").map_err(io)?;
     }
     w.write_all(b"}\n").map_err(io)
 }
@@ -159,7 +168,7 @@ impl Report {
     }
 
     /// Checks the tree: every parent and peak contributor names an earlier
-    /// (or, for contributors, any) record.
+    /// (or, for contributors and timeline points, any) record.
     ///
     /// # Errors
     /// [`Format`](crate::error::ErrorKind::Format) naming the first bad index.
@@ -176,6 +185,19 @@ impl Report {
             if let Some(i) = c.record.filter(|&i| i >= n) {
                 return Err(Error::format(format!(
                     "peak contributor names record {i}, but there are {n} records"
+                )));
+            }
+        }
+        for (k, p) in self.timeline.iter().enumerate() {
+            if let Some(i) = p.record.filter(|&i| i >= n) {
+                return Err(Error::format(format!(
+                    "timeline point {k} names record {i}, but there are {n} records"
+                )));
+            }
+            if !(p.t_ns.is_finite() && p.t_ns >= 0.0) {
+                return Err(Error::format(format!(
+                    "timeline point {k} has time {} ns (expected a finite time >= 0)",
+                    p.t_ns
                 )));
             }
         }

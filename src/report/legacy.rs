@@ -174,5 +174,6 @@ pub(crate) fn from_v2(value: serde_json::Value) -> Result<Report> {
         },
         advice: old.advice,
         repeats: Vec::new(),
+        timeline: Vec::new(),
     })
 }

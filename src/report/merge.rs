@@ -44,6 +44,7 @@ impl Report {
             heap: first.heap.clone(),
             advice: Vec::new(),
             repeats: Vec::new(),
+            timeline: Vec::new(),
         };
         merged.heap.peak_contributors.clear();
         let mut index: HashMap<(Option<usize>, String), usize> = HashMap::new();

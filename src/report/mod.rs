@@ -21,6 +21,8 @@ mod output;
 pub mod pprof;
 pub mod svg;
 pub mod text;
+pub mod timeline_svg;
+pub mod trace;
 
 pub use advice::{advise, AdviceOptions};
 pub use compare::Comparison;

@@ -2,7 +2,7 @@
 //! writes from and `report.json` stores.
 
 use crate::alloc::default_allocator;
-use crate::profiler::{find_path, path_of, EventCost, Mode, Profile, Record};
+use crate::profiler::{find_path, path_of, EventCost, Mode, Profile, Record, TimelinePoint};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -31,6 +31,13 @@ pub struct Report {
     /// (the tour's variants): median, min-max and spread of the runs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub repeats: Vec<Repeat>,
+    /// The timer samples in time (sampled mode): thread, record and live
+    /// heap bytes at each, at most `MAX_TIMELINE_POINTS` (decimated keeping
+    /// each slice's high-water mark); what `heap-timeline.svg` and
+    /// `trace.json` are drawn from. Empty in instrumented mode, without the
+    /// sampler, and after merging.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimelinePoint>,
 }
 
 /// A scope run repeatedly, each run timed by the wall clock around it (exact
@@ -302,6 +309,7 @@ impl Report {
             heap,
             advice: Vec::new(),
             repeats: Vec::new(),
+            timeline: p.timeline().to_vec(),
         }
     }
 

@@ -93,8 +93,9 @@ impl Profile {
 
     /// Writes every output into `dir` (created if missing): `time.svg`,
     /// `heap.svg` (bytes), `allocs.svg`, the matching `.folded` files,
-    /// `report.json` (with advice), `ops.pb`, `ops.txt` and `dhat-heap.json`
-    /// (allocation sites for DHAT's viewer); with CPU
+    /// `report.json` (with advice), `ops.pb`, `ops.txt`, `dhat-heap.json`
+    /// (allocation sites for DHAT's viewer), `trace.json` (the sampled
+    /// timeline for Perfetto) and `heap-timeline.svg`; with CPU
     /// sampling on, also `cpu.svg`, `cpu.folded` and `cpu.pb` (native
     /// stacks). Each file is written atomically. All but the `cpu.*` files
     /// can be rebuilt from `report.json` (`ndprof export`).

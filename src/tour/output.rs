@@ -460,6 +460,7 @@ fn index_html(
                 ("heap.svg", "bytes"),
                 ("allocs.svg", "allocs"),
                 ("cpu.svg", "native CPU samples"),
+                ("heap-timeline.svg", "live heap bytes over time"),
             ] {
                 let path = dir.join(file);
                 match std::fs::read_to_string(&path) {

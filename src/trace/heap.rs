@@ -9,7 +9,7 @@ use super::records;
 use super::state::{current, enabled, epoch};
 use super::tree::NodeId;
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
 
 /// A thread's live-byte changes reach the shared counter in steps of at
@@ -17,8 +17,7 @@ use std::sync::Mutex;
 /// per allocating thread.
 pub const FLUSH_BYTES: i64 = 64 << 10;
 
-static INSTALLED: AtomicBool = AtomicBool::new(false);
-static LIVE: AtomicI64 = AtomicI64::new(0);
+use super::live::{HEAP as LIVE, TRACKING as INSTALLED};
 static PEAK: AtomicI64 = AtomicI64::new(0);
 /// The peak at which holders were last taken: a new snapshot waits for the
 /// peak to pass it by 1/32 (a scan of every thread's table is not free; a

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 /// The session the counters below belong to.
 static EPOCH: AtomicU64 = AtomicU64::new(0);
-static LIVE: AtomicI64 = AtomicI64::new(0);
+use super::live::BUFFERS as LIVE;
 static PEAK: AtomicI64 = AtomicI64::new(0);
 /// Live bytes when the owners were last taken.
 static SNAPSHOT_AT: AtomicI64 = AtomicI64::new(0);

@@ -18,6 +18,7 @@ mod countdown;
 mod events;
 pub(crate) mod heap;
 mod held;
+mod live;
 mod metrics;
 pub(crate) mod recording;
 mod records;

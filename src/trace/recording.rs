@@ -83,6 +83,9 @@ pub(crate) struct Drained {
     pub lost_sample_ns: u64,
     /// The samples by node and native stack.
     pub stacks: Vec<StackSample>,
+    /// Every sample in time order: (clock ticks, thread id, node, live heap
+    /// bytes); samples of threads working for another's scope left out.
+    pub timeline: Vec<(u64, u32, NodeId, u64)>,
 }
 
 /// Collects what session `epoch` recorded, from every thread.
@@ -90,20 +93,19 @@ pub(crate) fn drain(epoch: u64) -> Drained {
     let samples = sampler::stop().unwrap_or_default();
     let mut metrics = records::drain(epoch);
     let mut stacks = Vec::new();
+    let valid = |node: NodeId| {
+        node != tree::DROPPED && node != tree::IGNORED && (node as usize) < tree::MAX_NODES
+    };
+    let timeline = samples
+        .points
+        .iter()
+        .filter(|p| !p.5)
+        .map(|&(at, tid, node, site, live, _)| (at, tid, site_node(epoch, node, site), live))
+        .filter(|p| valid(p.2))
+        .collect();
     for ((node, site, frames, borrowed), (count, ns)) in samples.by_stack {
-        let node = if site == 0 {
-            node
-        } else {
-            // SAFETY: a non-zero site is the address of a `&'static ScalarSite`
-            // (set by `scalar` only).
-            let site = unsafe { &*(site as *const ScalarSite) };
-            tree::child(
-                epoch,
-                node,
-                tree::op_label(site.name, site.class, site.dtype),
-            )
-        };
-        if node == tree::DROPPED || node == tree::IGNORED || node as usize >= tree::MAX_NODES {
+        let node = site_node(epoch, node, site);
+        if !valid(node) {
             continue;
         }
         if metrics.len() <= node as usize {
@@ -137,5 +139,22 @@ pub(crate) fn drain(epoch: u64) -> Drained {
         sample_period_ns: samples.period_ns,
         lost_sample_ns: samples.lost_ns,
         stacks,
+        timeline,
     }
+}
+
+/// The node a sample is charged to: its scalar op's under `node`, if it was
+/// taken inside one (`site` non-zero), else `node`.
+fn site_node(epoch: u64, node: NodeId, site: usize) -> NodeId {
+    if site == 0 {
+        return node;
+    }
+    // SAFETY: a non-zero site is the address of a `&'static ScalarSite`
+    // (set by `scalar` only).
+    let site = unsafe { &*(site as *const ScalarSite) };
+    tree::child(
+        epoch,
+        node,
+        tree::op_label(site.name, site.class, site.dtype),
+    )
 }

@@ -62,6 +62,12 @@ struct Header {
     weight: AtomicU64,
     depth: AtomicU32,
     site: AtomicUsize,
+    /// Clock ticks when the sample was taken.
+    at: AtomicU64,
+    /// The sampled thread's id (0: not known).
+    tid: AtomicU32,
+    /// Live heap bytes then (buffers and, with `alloc::Tracking`, the whole heap).
+    live: AtomicU64,
 }
 
 struct Ring {
@@ -120,15 +126,23 @@ thread_local! {
     static ARMED_NS: Cell<u64> = const { Cell::new(0) };
     /// The handler's random state.
     static JITTER: Cell<u64> = const { Cell::new(0) };
+    /// This thread's id, taken when its timer is armed.
+    static TID: Cell<u32> = const { Cell::new(0) };
 }
 
 /// (node, scalar site address or 0, innermost-first return addresses,
 /// taken on a thread working for another's scope).
 pub(crate) type StackKey = (u32, usize, Vec<usize>, bool);
 
+/// One sample in time: (clock ticks, thread id, node, scalar site, live
+/// bytes, taken on a thread working for another's scope).
+pub(crate) type TimePoint = (u64, u32, u32, usize, u64, bool);
+
 /// What the sampler collected: samples merged by (node, scalar site, stack).
 #[derive(Debug, Default)]
 pub(crate) struct Samples {
+    /// Every sample in time order (the timeline and the heap over time).
+    pub points: Vec<TimePoint>,
     /// Nanoseconds of wall time one period stands for.
     pub period_ns: u64,
     /// (signals, nanoseconds) per sample key.
@@ -200,6 +214,8 @@ pub(crate) fn arm_this_thread(epoch: u64) {
 #[cold]
 fn arm_slow(epoch: u64) {
     let _ = ARMED.try_with(|a| a.set(epoch));
+    // SAFETY: gettid has no preconditions.
+    let _ = TID.try_with(|t| t.set(unsafe { libc::gettid() } as u32));
     let period = PERIOD_NS.load(Relaxed).max(1);
     // SAFETY: `sigevent` is plain data; all-zero is a valid value to fill in.
     let mut sev: libc::sigevent = unsafe { std::mem::zeroed() };
@@ -241,6 +257,7 @@ pub(crate) fn stop() -> Option<Samples> {
     // SAFETY: `ring` came from Box::into_raw in `start`; no handler can see it any more.
     let ring = unsafe { Box::from_raw(ring) };
     let mut out = Samples {
+        points: Vec::new(),
         period_ns: PERIOD_NS.load(Relaxed),
         by_stack: HashMap::new(),
         lost_ns: ring.lost.load(Relaxed),
@@ -259,6 +276,14 @@ pub(crate) fn stop() -> Option<Samples> {
             // SAFETY: as above; slot `i` has `frames` entries.
             .map(|k| unsafe { &*ring.frames.add(i * frames + k) }.load(Relaxed))
             .collect();
+        out.points.push((
+            h.at.load(Relaxed),
+            h.tid.load(Relaxed),
+            h.node.load(Relaxed),
+            h.site.load(Relaxed),
+            h.live.load(Relaxed),
+            state == 2,
+        ));
         let e = out
             .by_stack
             .entry((
@@ -271,6 +296,7 @@ pub(crate) fn stop() -> Option<Samples> {
         e.0 += 1;
         e.1 += h.weight.load(Relaxed);
     }
+    out.points.sort_by_key(|p| p.0);
     // SAFETY: the mapping made in `start`, no longer referenced.
     unsafe { libc::munmap(ring.base, ring.bytes) };
     Some(out)
@@ -377,6 +403,9 @@ fn record(ring: &Ring, ctx: *mut libc::c_void, weight: u64) {
     }
     h.node.store(node, Relaxed);
     h.site.store(site, Relaxed);
+    h.at.store(super::clock::now_ticks(), Relaxed);
+    h.tid.store(TID.try_with(Cell::get).unwrap_or(0), Relaxed);
+    h.live.store(super::live::now(), Relaxed);
     h.weight.store(weight, Relaxed);
     h.depth.store(depth as u32, Relaxed);
     h.state

@@ -1,0 +1,23 @@
+//! The live-byte totals the heap counters keep and the sampler's signal
+//! handler reads (atomics only, so reading them is async-signal-safe): a
+//! leaf module, so that the sampler need not import the counters.
+
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering::Relaxed};
+
+/// Live bytes of the whole heap, buffers included, when `alloc::Tracking`
+/// is the global allocator (see `heap`).
+pub(crate) static HEAP: AtomicI64 = AtomicI64::new(0);
+/// Live buffer bytes of the session (see `held`).
+pub(crate) static BUFFERS: AtomicI64 = AtomicI64::new(0);
+/// `alloc::Tracking` has served an allocation in this process.
+pub(crate) static TRACKING: AtomicBool = AtomicBool::new(false);
+
+/// Live bytes now: the whole heap with `alloc::Tracking`, else buffers.
+pub(crate) fn now() -> u64 {
+    let v = if TRACKING.load(Relaxed) {
+        HEAP.load(Relaxed)
+    } else {
+        BUFFERS.load(Relaxed)
+    };
+    v.max(0) as u64
+}

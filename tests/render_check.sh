@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders what the quick tour writes in headless Chromium (Debian package
-# `chromium`): index.html and every flamegraph SVG. Fails when Chromium
+# `chromium`): index.html, every flamegraph SVG and the heap timelines. Fails when Chromium
 # reports a script error, when an SVG's inferno script did not run (its
 # fluid layout removes the root's width attribute), or when a screenshot is
 # blank. Usage: tests/render_check.sh [OUT_DIR]   (needs a release build)
@@ -79,9 +79,16 @@ failed=0
 count=0
 # Screenshots: the page and the combined graphs (frames of every kind).
 render "$profiles/index.html" "$out/shots/index.png" 2400 || failed=1
-for svg in loop-vs-vectorized.svg prealloc-vs-append-bytes.svg heap-int64-vs-int32.svg; do
-    render "$profiles/$svg" "$out/shots/$svg.png" 900 || failed=1
+for svg in loop-vs-vectorized.svg prealloc-vs-append-bytes.svg heap-int64-vs-int32.svg \
+    preallocate/heap-timeline.svg simulation/heap-timeline.svg; do
+    render "$profiles/$svg" "$out/shots/$(tr / - <<<"$svg").png" 900 || failed=1
 done
+# Nothing is loaded from the network: no script, image, style or frame
+# whose source is an http(s) URL.
+if grep -qE '(src|href)=("|&quot;)https?:' "$profiles/index.html"; then
+    echo "render check: index.html loads something from the network" >&2
+    failed=1
+fi
 # Every SVG: inferno's script runs without error (its fluid layout removes
 # the root's width attribute).
 while IFS= read -r svg; do

@@ -289,6 +289,15 @@ fn quick_tour_writes_files_that_parse_with_the_expected_content() {
     assert!(frames >= 8 * 3 + 5, "{frames} frames");
     assert_eq!(frames, html.matches("srcdoc=\"").count());
     assert!(!html.contains("http://") || !html.contains("src=\"http"));
+    // Charts drawn inline (one per comparison, plus the dtype panels) and
+    // the advice as cards.
+    let charts = html.matches("<figure class=\"chart\">").count();
+    assert!(charts >= 8, "{charts} charts");
+    assert!(html.contains("<polyline") || html.contains("<rect"));
+    assert_eq!(
+        html.matches("<div class=\"card\">").count(),
+        result.advice.len()
+    );
     assert!(!html.contains("<script src"));
     std::fs::remove_dir_all(&out).unwrap();
 }

@@ -89,6 +89,49 @@ impl Page {
         );
     }
 
+    /// An SVG drawn inline (a chart: no script, no frame), captioned `name`.
+    pub fn figure(&mut self, name: &str, svg: &str) {
+        let inline = svg.find("<svg").map_or(svg, |at| &svg[at..]);
+        let _ = writeln!(
+            self.body,
+            "<figure class=\"chart\"><figcaption>{}</figcaption>{inline}</figure>",
+            escape(name)
+        );
+    }
+
+    /// Advice as cards: the rule, where, what to do, the evidence and the saving.
+    pub fn advice_cards(&mut self, advice: &[super::model::Advice]) {
+        for a in advice {
+            let at = if a.path.is_empty() {
+                "the whole run".to_string()
+            } else {
+                a.path.join(" › ")
+            };
+            let mut saving = Vec::new();
+            if let Some(ns) = a.saving_ns {
+                saving.push(format!("~{:.2} ms", ns / 1e6));
+            }
+            if let Some(b) = a.saving_bytes {
+                saving.push(crate::alloc::human_bytes(b));
+            }
+            let saving = if saving.is_empty() {
+                "-".to_string()
+            } else {
+                saving.join(", ")
+            };
+            let _ = writeln!(
+                self.body,
+                "<div class=\"card\"><div class=\"rule\">{}</div><div class=\"where\">{}</div>\
+                 <p>{}</p><dl><dt>evidence</dt><dd>{}</dd><dt>saving</dt><dd>{}</dd></dl></div>",
+                escape(&a.rule),
+                escape(&at),
+                escape(&a.message),
+                escape(&a.evidence),
+                escape(&saving)
+            );
+        }
+    }
+
     /// The finished page.
     pub fn finish(self) -> String {
         let mut toc = String::new();
@@ -100,7 +143,11 @@ impl Page {
              <style>\nbody {{ font-family: sans-serif; margin: 1.5em; max-width: 1300px; }}\n\
              pre {{ background: #f6f6f6; padding: 0.6em; overflow-x: auto; font-size: 12px; }}\n\
              iframe {{ width: 100%; border: 1px solid #ccc; }}\nfigure {{ margin: 0.5em 0 1.5em 0; }}\n\
-             figcaption {{ font-weight: bold; margin-bottom: 0.3em; }}\n</style>\n</head>\n<body>\n\
+             figcaption {{ font-weight: bold; margin-bottom: 0.3em; }}\n\
+             .card {{ border: 1px solid #ccc; border-left: 5px solid #e6550d; border-radius: 4px; padding: 0.5em 0.8em; margin: 0.6em 0; }}\n\
+             .card .rule {{ font-weight: bold; color: #a63603; }}\n.card .where {{ font-family: monospace; color: #333; overflow-wrap: anywhere; }}\n\
+             .card p {{ margin: 0.3em 0; }}\n.card dl {{ display: grid; grid-template-columns: max-content 1fr; gap: 0.1em 0.8em; margin: 0; font-size: 13px; }}\n\
+             .card dt {{ color: #666; }}\n.card dd {{ margin: 0; overflow-wrap: anywhere; }}\n</style>\n</head>\n<body>\n\
              <h1>{title}</h1>\n<ul>{toc}</ul>\n{body}</body>\n</html>\n",
             title = escape(&self.title),
             body = self.body

@@ -28,6 +28,7 @@
 
 pub mod builtins;
 mod case;
+mod charts;
 pub mod dtypes;
 mod fit;
 mod output;

@@ -1,6 +1,7 @@
 //! Running the cases and writing what the tour produces.
 
 use super::case::{CaseRun, Profiling, Setup, Size};
+use super::charts;
 use super::repeat::NOISY_SPREAD;
 use super::rows::{rows, time, Reports, Row};
 use super::{builtins, dtypes, preallocate, simulation, vectorize};
@@ -405,7 +406,7 @@ fn write(cfg: &TourConfig, runs: &[CaseRun], layout: Layout) -> Result<TourResul
         .map_err(|e| Error::format(format!("writing tour.json: {e}")))?;
     write_text(&out.join("tour.json"), &json)?;
 
-    let html = index_html(cfg, layout, &cases, &summary, &combined, &comparisons)?;
+    let html = index_html(cfg, layout, &cases, &result, &combined, &comparisons)?;
     write_text(&out.join("index.html"), &html)?;
     Ok(result)
 }
@@ -414,7 +415,7 @@ fn index_html(
     cfg: &TourConfig,
     layout: Layout,
     cases: &[Reports<'_>],
-    summary: &str,
+    result: &TourResult,
     combined: &[(&str, String)],
     comparisons: &[(String, String, String)],
 ) -> Result<String> {
@@ -425,7 +426,37 @@ fn index_html(
         format!("ndprof tour: {} ({})", names.join(", "), cfg.size.name())
     };
     let mut page = Page::new(&title);
-    page.heading("Summary and advice");
+    page.heading("Charts");
+    let mut groups: Vec<&str> = Vec::new();
+    for r in &result.rows {
+        if !groups.contains(&r.group.as_str()) {
+            groups.push(&r.group);
+        }
+    }
+    let peaks: Vec<(String, u64)> = cases
+        .iter()
+        .filter(|c| c.run.case == "dtypes")
+        .flat_map(|c| {
+            c.reports
+                .iter()
+                .map(|(sub, r)| (sub.clone(), r.heap.peak_bytes))
+        })
+        .collect();
+    for g in &groups {
+        let rows: Vec<&Row> = result.rows.iter().filter(|r| r.group == *g).collect();
+        page.figure(&format!("{g}: time"), &charts::time_bars(g, &rows));
+        if g.starts_with("dtypes") {
+            page.figure(
+                &format!("{g}: time and memory by dtype"),
+                &charts::dtype_bars(g, &rows, &peaks),
+            );
+        }
+    }
+    if !result.advice.is_empty() {
+        page.heading("Advice");
+        page.advice_cards(&result.advice);
+    }
+    page.heading("Summary");
     page.paragraph(
         "Median wall time of each variant over its timed runs (after a warm-up run), timed \
          around each run, with the runs' min-max (! marks runs whose p10 to p90 spread over 25% of the median), speedup over the \
@@ -433,7 +464,17 @@ fn index_html(
          reallocations per run. Rows marked * are extrapolated from reduced sizes with the fit \
          shown.",
     );
-    page.text(summary);
+    // The table; the advice is in the cards above.
+    let summary_text = result.summary_text();
+    let table: String = summary_text
+        .lines()
+        .filter(|l| !l.starts_with("advice["))
+        .fold(String::new(), |mut acc, l| {
+            acc.push_str(l);
+            acc.push('\n');
+            acc
+        });
+    page.text(table.trim_end());
     if !combined.is_empty() {
         page.heading("Loop vs vectorized, preallocate vs append");
     }

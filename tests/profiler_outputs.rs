@@ -265,3 +265,31 @@ fn differential_flamegraphs_are_blue_where_b_has_less_and_red_where_it_has_more(
     assert!(title("b").is_some_and(|x| x.contains("; -")), "{t:?}");
     assert!(title("d").is_some_and(|x| x.contains("; +")), "{t:?}");
 }
+
+#[test]
+fn the_compare_table_lines_up_every_column() {
+    let _l = ndprof::testing::lock();
+    let run = |n: usize| {
+        let s = Session::builder().start().unwrap();
+        ndprof::profile!("a rather long scope name", {
+            let _x = ndprof::Array::zeros(&[n], ndprof::DType::Float64).unwrap();
+        });
+        s.finish().unwrap().report()
+    };
+    let (a, b) = (run(10), run(1_000_000));
+    let text = ndprof::report::Comparison::new(&a, &b).to_text();
+    let lines: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("time A"))
+        .collect();
+    assert!(lines.len() >= 3, "{text}");
+    // Every column ends where the header's ends: the path column starts at
+    // the same offset on every line.
+    let path_at = |l: &str| l.find("  a rather").or_else(|| l.find("  path"));
+    let at: Vec<Option<usize>> = lines
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| path_at(l))
+        .collect();
+    assert!(at.iter().all(|p| p.is_some() && *p == at[0]), "{text}");
+}

@@ -358,9 +358,8 @@ impl Comparison {
                 ratio(p)
             );
         }
-        let _ = writeln!(
-            out,
-            "\n{:>12} {:>12} {:>9} {:>12} {:>12} {:>9} {:>9} {:>9} {:>13} {:>13}  path",
+        // Columns as wide as their widest cell, numbers right-aligned.
+        let mut table: Vec<Vec<String>> = vec![[
             "time A",
             "time B",
             "B/A",
@@ -369,27 +368,34 @@ impl Comparison {
             "B/A",
             "allocs A",
             "allocs B",
-            "reallocs A/B",
-            "copied A/B"
-        );
+            "reallocs A",
+            "reallocs B",
+            "copied A",
+            "copied B",
+            "path",
+        ]
+        .map(str::to_string)
+        .to_vec()];
         for (i, row) in self.rows.iter().enumerate() {
             let [t, b, n, r, c] = [0, 1, 2, 3, 4].map(|k| &row.pairs[k]);
-            let _ = writeln!(
-                out,
-                "{:>12} {:>12} {:>9} {:>12} {:>12} {:>9} {:>9} {:>9} {:>13} {:>13}  {}",
+            table.push(vec![
                 t.show(t.a),
                 t.show(t.b),
                 ratio(t),
                 b.show(b.a),
                 b.show(b.b),
                 ratio(b),
-                n.a,
-                n.b,
-                format!("{}/{}", r.a, r.b),
-                format!("{}/{}", human_bytes(c.a as u64), human_bytes(c.b as u64)),
-                self.display_path(i)
-            );
+                n.a.to_string(),
+                n.b.to_string(),
+                r.a.to_string(),
+                r.b.to_string(),
+                human_bytes(c.a as u64),
+                human_bytes(c.b as u64),
+                self.display_path(i),
+            ]);
         }
+        out.push('\n');
+        out.push_str(&aligned(&table));
         out
     }
 
@@ -442,4 +448,38 @@ pub fn differential_svg(a: &Report, b: &Report, metric: Metric) -> Result<String
         &title,
         metric.unit(),
     )
+}
+
+/// `rows` as text columns, each as wide as its widest cell: all but the
+/// last right-aligned, the last (a path) left-aligned, two spaces before it.
+fn aligned(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width = |k: usize| {
+        rows.iter()
+            .filter_map(|r| r.get(k))
+            .map(|c| c.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..cols).map(width).collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (k, cell) in row.iter().enumerate() {
+            if k + 1 == cols {
+                line.push_str("  ");
+                line.push_str(cell);
+            } else {
+                if k > 0 {
+                    line.push(' ');
+                }
+                let pad = widths[k].saturating_sub(cell.chars().count());
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }

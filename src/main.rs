@@ -136,7 +136,8 @@ fn run(command: Command) -> ndprof::Result<()> {
                 out,
             };
             let started = std::time::Instant::now();
-            let result = tour::run(&cfg, &mut progress)?;
+            let mut bar = Progress::new();
+            let result = tour::run(&cfg, &mut |step, total, what| bar.step(step, total, what))?;
             out!("{}", result.summary_text());
             outln!(
                 "\ntour ({}) took {:.1} s; open {} in a browser",
@@ -202,18 +203,34 @@ fn run(command: Command) -> ndprof::Result<()> {
 }
 
 /// A progress bar on stderr (one line per step when stderr is not a terminal).
-fn progress(step: usize, total: usize, what: &str) {
-    let width = 30;
-    let done = width * step / total.max(1);
-    let bar = format!("[{}{}]", "#".repeat(done), ".".repeat(width - done));
-    let mut err = std::io::stderr();
-    if err.is_terminal() {
-        let _ = write!(err, "\r\x1b[K{bar} {step}/{total} {what}");
-        if step == total {
-            let _ = writeln!(err);
+/// The tour's progress: a bar with the running case and the elapsed time
+/// (ticking while a long case runs) on a terminal; nothing when stdout or
+/// stderr is not a terminal (logs and pipes get the summary only).
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new() -> Progress {
+        if !(std::io::stdout().is_terminal() && std::io::stderr().is_terminal()) {
+            return Progress(None);
         }
-    } else {
-        let _ = writeln!(err, "{bar} {step}/{total} {what}");
+        let bar = indicatif::ProgressBar::new(1);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}",
+        ) {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress(Some(bar))
     }
-    let _ = err.flush();
+
+    fn step(&mut self, step: usize, total: usize, what: &str) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(total as u64);
+            bar.set_position(step as u64);
+            bar.set_message(what.to_string());
+            if step == total {
+                bar.finish_and_clear();
+            }
+        }
+    }
 }

@@ -241,13 +241,7 @@ pub struct Comparison {
 }
 
 fn label(r: &Report) -> String {
-    let l: Vec<String> = r
-        .meta
-        .labels
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    l.join(",")
+    r.meta.labels_joined(",")
 }
 
 fn row_pairs(a: Option<&Record>, b: Option<&Record>) -> Vec<Pair> {

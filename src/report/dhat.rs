@@ -103,12 +103,6 @@ fn dhat_file(report: &Report) -> DhatFile {
         }
         pps.push(ProgramPoint { tb, tbk, fs });
     }
-    let labels: Vec<String> = report
-        .meta
-        .labels
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
     DhatFile {
         dhatFileVersion: 2,
         mode: "ndprof-heap",
@@ -117,11 +111,7 @@ fn dhat_file(report: &Report) -> DhatFile {
         bkacc: false,
         tu: "µs",
         Mtu: "s",
-        cmd: if labels.is_empty() {
-            "ndprof session".to_string()
-        } else {
-            format!("ndprof session ({})", labels.join(", "))
-        },
+        cmd: report.meta.session_name(),
         pid: 0,
         te: (report.meta.wall_ns.max(0.0) / 1e3) as u64,
         pps,

@@ -82,6 +82,28 @@ pub struct Meta {
     pub timing: TimingMeta,
 }
 
+impl Meta {
+    /// The session's labels as `key=value` pairs joined by `sep`.
+    pub fn labels_joined(&self, sep: &str) -> String {
+        let l: Vec<String> = self
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        l.join(sep)
+    }
+
+    /// `ndprof session (key=value, ...)`: what other tools show as the
+    /// command or process name.
+    pub fn session_name(&self) -> String {
+        if self.labels.is_empty() {
+            "ndprof session".to_string()
+        } else {
+            format!("ndprof session ({})", self.labels_joined(", "))
+        }
+    }
+}
+
 /// How a report's times were measured.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TimingMeta {

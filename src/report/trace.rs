@@ -63,17 +63,7 @@ fn trace(report: &Report) -> Value {
     let us = |ns: f64| (ns / 1e3 * 1000.0).round() / 1000.0;
     let mut events: Vec<Value> = Vec::new();
     let mut dropped = 0u64;
-    let name = if report.meta.labels.is_empty() {
-        "ndprof session".to_string()
-    } else {
-        let labels: Vec<String> = report
-            .meta
-            .labels
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        format!("ndprof session ({})", labels.join(", "))
-    };
+    let name = report.meta.session_name();
     events.push(
         json!({"name": "process_name", "ph": "M", "pid": 1, "tid": 0, "args": {"name": name}}),
     );

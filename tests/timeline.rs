@@ -110,10 +110,11 @@ fn trace_and_heap_timeline_show_the_scopes_in_time() {
 }
 
 #[test]
-fn instrumented_reports_have_no_timeline_and_say_so() {
+fn reports_without_the_sampler_have_no_timeline_and_say_so() {
     let _l = ndprof::testing::lock();
     let session = Session::builder()
         .mode(ndprof::profiler::Mode::Instrumented)
+        .cpu_hz(0)
         .start()
         .unwrap();
     profile!("work", { spin_ms(5) });

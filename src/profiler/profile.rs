@@ -186,8 +186,7 @@ impl Profile {
         self.timing
     }
 
-    /// The timer samples in time (sampled mode with the sampler on; empty
-    /// otherwise): thread, record and live heap bytes at each, at most
+    /// The timer samples in time (with the sampler on; empty otherwise): thread, record and live heap bytes at each, at most
     /// [`MAX_TIMELINE_POINTS`].
     pub fn timeline(&self) -> &[TimelinePoint] {
         &self.timeline

@@ -1,4 +1,4 @@
-//! The session in time, from the timer samples (sampled mode): where each
+//! The session in time, from the timer samples (either mode, with the sampler on): where each
 //! thread was and how many heap bytes were live at each sample. Bounded:
 //! at most [`MAX_TIMELINE_POINTS`], decimated by time so that each kept
 //! point is the one with the most live bytes in its slice of the run (the

@@ -31,11 +31,11 @@ pub struct Report {
     /// (the tour's variants): median, min-max and spread of the runs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub repeats: Vec<Repeat>,
-    /// The timer samples in time (sampled mode): thread, record and live
+    /// The timer samples in time (the sampler on, either mode): thread, record and live
     /// heap bytes at each, at most `MAX_TIMELINE_POINTS` (decimated keeping
     /// each slice's high-water mark); what `heap-timeline.svg` and
-    /// `trace.json` are drawn from. Empty in instrumented mode, without the
-    /// sampler, and after merging.
+    /// `trace.json` are drawn from. Empty without the sampler (`cpu_hz(0)`)
+    /// and after merging.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<TimelinePoint>,
 }

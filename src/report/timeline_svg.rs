@@ -62,7 +62,7 @@ pub fn heap_timeline(report: &Report) -> String {
     if points.is_empty() {
         return empty_svg(
             title,
-            "no timer samples in this report (instrumented mode, the sampler off, or a merged report)",
+            "no timer samples in this report (the sampler off, or a merged report)",
         );
     }
     let t_max = points.iter().map(|p| p.t_ns).fold(0.0, f64::max).max(1.0);

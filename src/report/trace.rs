@@ -131,7 +131,7 @@ fn trace(report: &Report) -> Value {
         "otherData": {
             "source": format!("ndprof {}", report.meta.ndprof_version),
             "timing": if report.timeline.is_empty() {
-                "no timer samples in this report (instrumented mode, the sampler off, or a merged report): no spans".to_string()
+                "no timer samples in this report (the sampler off, or a merged report): no spans".to_string()
             } else {
                 format!("sampled: spans run from the first timer sample inside a scope or op to the first outside, every {:.3} ms on average; shorter spans may not show", period_us / 1e3)
             },

@@ -72,6 +72,6 @@ fn main() -> ndprof::Result<()> {
         "heap ({}): peak {} bytes, {} allocations",
         heap.source, heap.peak_bytes, heap.allocations
     );
-    println!("wrote profiles/quickstart/: time.svg heap.svg allocs.svg cpu.svg cpu.pb ops.pb report.json ops.txt");
+    println!("wrote profiles/quickstart/: time.svg heap.svg allocs.svg cpu.svg cpu.pb ops.pb report.json ops.txt trace.json heap-timeline.svg dhat-heap.json");
     Ok(())
 }

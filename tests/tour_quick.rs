@@ -291,6 +291,10 @@ fn quick_tour_writes_files_that_parse_with_the_expected_content() {
     assert!(!html.contains("http://") || !html.contains("src=\"http"));
     // Charts drawn inline (one per comparison, plus the dtype panels) and
     // the advice as cards.
+    assert!(
+        html.contains("heap over time: int32 vs int64"),
+        "dtype runs overlaid"
+    );
     let charts = html.matches("<figure class=\"chart\">").count();
     assert!(charts >= 8, "{charts} charts");
     assert!(html.contains("<polyline") || html.contains("<rect"));

@@ -195,3 +195,91 @@ pub(crate) fn dtype_bars(group: &str, rows: &[&Row], peaks: &[(String, u64)]) ->
     s.push_str("</svg>\n");
     s
 }
+
+/// Live heap bytes over time of several runs on one plot (the dtype runs
+/// of one program): each run's timer samples as a line, time from its
+/// session's start, labelled with its name and exact peak.
+pub(crate) fn heap_overlay(title: &str, runs: &[(&str, &crate::report::Report)]) -> String {
+    let runs: Vec<&(&str, &crate::report::Report)> = runs
+        .iter()
+        .filter(|(_, r)| !r.timeline.is_empty())
+        .collect();
+    if runs.is_empty() {
+        return String::new();
+    }
+    let t_max = runs
+        .iter()
+        .flat_map(|(_, r)| r.timeline.iter().map(|p| p.t_ns))
+        .fold(1.0, f64::max);
+    let b_max = runs
+        .iter()
+        .flat_map(|(_, r)| {
+            r.timeline
+                .iter()
+                .map(|p| p.live_bytes)
+                .chain([r.heap.peak_bytes])
+        })
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let (left, top, plot_w, plot_h) = (100.0, 40.0, WIDTH - 130.0, 220.0);
+    let x = |t: f64| left + t / t_max * plot_w;
+    let y = |b: f64| top + plot_h - b / b_max * plot_h;
+    let height = top + plot_h + 40.0 + 18.0 * runs.len() as f64;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" \
+         font-family=\"Verdana, sans-serif\" font-size=\"12\" role=\"img\"><title>{t}</title>\
+         <text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{t}</text>\
+         <text x=\"{left}\" y=\"32\" fill=\"#555\">live heap bytes at each timer sample (sampled), time from each run's start</text>",
+        t = escape(title)
+    );
+    for k in 0..=4 {
+        let b = b_max * f64::from(k) / 4.0;
+        let _ = write!(
+            s,
+            "<line x1=\"{left}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\" stroke=\"#e6e6e6\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"10\">{}</text>",
+            left + plot_w,
+            left - 6.0,
+            y(b) + 4.0,
+            escape(&human_bytes(b as u64)),
+            yy = y(b)
+        );
+    }
+    let _ = write!(
+        s,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"10\">{}</text>",
+        left + plot_w,
+        top + plot_h + 14.0,
+        escape(&time(t_max))
+    );
+    let colours = ["#2171b5", "#e6550d", "#31a354", "#756bb1"];
+    for (i, (name, r)) in runs.iter().enumerate() {
+        let c = colours[i % colours.len()];
+        let mut pts = format!("{:.1},{:.1}", x(0.0), y(0.0));
+        let mut prev = y(0.0);
+        for p in &r.timeline {
+            let (xx, yy) = (x(p.t_ns), y(p.live_bytes as f64));
+            let _ = write!(pts, " {xx:.1},{prev:.1} {xx:.1},{yy:.1}");
+            prev = yy;
+        }
+        let ly = top + plot_h + 32.0 + 18.0 * i as f64;
+        let _ = write!(
+            s,
+            "<polyline points=\"{pts}\" fill=\"none\" stroke=\"{c}\" stroke-width=\"1.5\"/>\
+             <rect x=\"{left}\" y=\"{:.1}\" width=\"14\" height=\"10\" fill=\"{c}\"/>\
+             <text x=\"{:.1}\" y=\"{ly:.1}\">{}</text>",
+            ly - 9.0,
+            left + 20.0,
+            escape(&format!(
+                "{name}: exact peak {}, {} samples",
+                human_bytes(r.heap.peak_bytes),
+                r.timeline.len()
+            ))
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}

@@ -484,6 +484,21 @@ fn index_html(
     if !comparisons.is_empty() {
         page.heading("Heap by dtype");
     }
+    if let Some(d) = cases.iter().find(|c| c.run.case == "dtypes") {
+        for pair in [["int32", "int64"], ["float32", "float64"]] {
+            let runs: Vec<(&str, &crate::report::Report)> = d
+                .reports
+                .iter()
+                .filter(|(sub, _)| pair.contains(&sub.as_str()))
+                .map(|(sub, r)| (sub.as_str(), r))
+                .collect();
+            let title = format!("heap over time: {} vs {}", pair[0], pair[1]);
+            let chart = charts::heap_overlay(&title, &runs);
+            if !chart.is_empty() {
+                page.figure(&title, &chart);
+            }
+        }
+    }
     for (stem, text, diff) in comparisons {
         page.subheading(stem);
         page.text(text);

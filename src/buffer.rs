@@ -62,7 +62,7 @@ impl Buffer {
         };
         let owner = crate::trace::buffer_owner().filter(|_| bytes > 0);
         if let Some(o) = owner {
-            crate::trace::buffer_held(o, bytes as i64);
+            crate::trace::buffer_held(o, bytes as i64, 1);
         }
         Ok(Buffer {
             ptr,
@@ -241,7 +241,7 @@ impl Buffer {
         };
         self.capacity = new_cap;
         if let Some(o) = self.owner {
-            crate::trace::buffer_held(o, (new_bytes - old_bytes) as i64);
+            crate::trace::buffer_held(o, (new_bytes - old_bytes) as i64, 0);
         }
         Ok(())
     }
@@ -266,7 +266,7 @@ impl Drop for Buffer {
             // SAFETY: the block came from `alloc` for exactly `bytes` bytes and is dropped once.
             unsafe { self.alloc.deallocate(self.ptr, bytes) };
             if let Some(o) = self.owner {
-                crate::trace::buffer_held(o, -(bytes as i64));
+                crate::trace::buffer_held(o, -(bytes as i64), -1);
             }
         }
     }

@@ -124,6 +124,31 @@
 //! # }
 //! ```
 //!
+//! ### Where in your code
+//!
+//! Public array ops are `#[track_caller]`: each op record keeps the lines of
+//! your code that called it ([`Record::lines`], a [`SourceLine`] each with
+//! its calls, time, bytes and what it still held at the heap peak), and
+//! `ops.txt`, the HTML and `ops.pb` (`go tool pprof -lines`) list the
+//! hottest. Per-element ops (`get`, `set`, `push`) are counted under their
+//! scope, not by line. [`SessionBuilder::call_sites`] turns it off.
+//!
+//! ```
+//! use ndprof::{Array, DType, Session};
+//! # fn main() -> ndprof::Result<()> {
+//! # let _lock = ndprof::testing::lock();
+//! let session = Session::builder().cpu_hz(0).start()?;
+//! let a = Array::ones(&[8], DType::Float64)?;
+//! let b = a.add(&a)?;
+//! let line = line!() - 1;
+//! let p = session.finish()?;
+//! let add = p.record(&["add[float64]"]).map(|r| r.lines.clone()).unwrap_or_default();
+//! assert_eq!(add[0].line, line);
+//! # drop(b);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Advice
 //!
 //! Advice is one explicit pass over a report ([`report::advise`]), run
@@ -179,4 +204,4 @@ pub use array::{Array, Slice};
 pub use dtype::{DType, Element, Scalar};
 pub use error::{Error, ErrorKind, Result};
 pub use ops::{BinaryOp, Casting, CompareOp, UnaryOp};
-pub use profiler::{testing, Mode, Profile, Record, Session, SessionBuilder};
+pub use profiler::{testing, Mode, Profile, Record, Session, SessionBuilder, SourceLine};

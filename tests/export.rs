@@ -97,6 +97,8 @@ fn export_rebuilds_what_write_all_wrote() {
         ("wall".to_string(), "nanoseconds".to_string()),
         ("alloc_space".to_string(), "bytes".to_string()),
         ("alloc_objects".to_string(), "count".to_string()),
+        ("inuse_space".to_string(), "bytes".to_string()),
+        ("inuse_objects".to_string(), "count".to_string()),
     ];
     assert_eq!(sample_types(&pb), types);
     assert_eq!(sample_types(&ops), types);

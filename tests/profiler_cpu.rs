@@ -59,7 +59,9 @@ fn cpu_samples_and_both_protobufs_decode() {
         vec![
             ("wall".to_string(), "nanoseconds".to_string()),
             ("alloc_space".to_string(), "bytes".to_string()),
-            ("alloc_objects".to_string(), "count".to_string())
+            ("alloc_objects".to_string(), "count".to_string()),
+            ("inuse_space".to_string(), "bytes".to_string()),
+            ("inuse_objects".to_string(), "count".to_string())
         ]
     );
     assert_eq!(
@@ -82,6 +84,7 @@ fn cpu_samples_and_both_protobufs_decode() {
         .find(|s| fname(s.location_id[0]) == "square[float64]")
         .expect("a square sample");
     assert_eq!(fname(sq.location_id[1]), "ops");
-    assert_eq!(&sq.value[1..], &[800_000, 1]);
+    // Allocated: 800 kB in one block; still held at the heap peak too.
+    assert_eq!(&sq.value[1..], &[800_000, 1, 800_000, 1]);
     std::fs::remove_dir_all(&dir).unwrap();
 }

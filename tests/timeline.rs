@@ -79,6 +79,7 @@ fn trace_and_heap_timeline_show_the_scopes_in_time() {
         events.iter().any(|e| e["ph"] == "C"),
         "a heap counter track"
     );
+    assert_nested(&spans);
     assert!(v["otherData"]["timing"]
         .as_str()
         .unwrap()
@@ -126,4 +127,70 @@ fn reports_without_the_sampler_have_no_timeline_and_say_so() {
         .unwrap()
         .contains("no timer samples"));
     assert!(exported(&report, Format::HeapTimeline).contains("no timer samples"));
+}
+
+/// On each thread, spans nest exactly as a viewer replays them (speedscope
+/// turns each into begin/end and refuses an end that is not the innermost
+/// open span's): sorted by start (longer first), each span starts at or
+/// after the end of every open span it is not inside.
+fn assert_nested(spans: &[&Value]) {
+    let mut by_tid: std::collections::BTreeMap<String, Vec<(f64, f64, String)>> =
+        Default::default();
+    for e in spans {
+        let (ts, dur) = (e["ts"].as_f64().unwrap(), e["dur"].as_f64().unwrap());
+        by_tid
+            .entry(e["tid"].to_string())
+            .or_default()
+            .push((ts, ts + dur, e["name"].to_string()));
+    }
+    for (tid, mut v) in by_tid {
+        v.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        let mut open: Vec<(f64, f64, String)> = Vec::new();
+        for s in v {
+            while open.last().is_some_and(|o| o.1 <= s.0) {
+                open.pop();
+            }
+            if let Some(o) = open.last() {
+                assert!(
+                    s.1 <= o.1,
+                    "thread {tid}: {} [{}, {}] overlaps the end of {} [{}, {}]",
+                    s.2,
+                    s.0,
+                    s.1,
+                    o.2,
+                    o.0,
+                    o.1
+                );
+            }
+            open.push(s);
+        }
+    }
+}
+
+#[test]
+fn trace_spans_nest_exactly_through_many_transitions() {
+    let _l = ndprof::testing::lock();
+    let session = Session::builder().cpu_hz(1000).start().unwrap();
+    let t = std::time::Instant::now();
+    while t.elapsed().as_millis() < 300 {
+        profile!("outer", {
+            profile!("a", { spin_us(700) });
+            profile!("b", { spin_us(1300) });
+        });
+    }
+    let report = session.finish().unwrap().report();
+    let v: Value = serde_json::from_str(&exported(&report, Format::Trace)).unwrap();
+    let spans: Vec<&Value> = v["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["ph"] == "X")
+        .collect();
+    assert!(spans.len() > 20, "{} spans", spans.len());
+    assert_nested(&spans);
+}
+
+fn spin_us(us: u128) {
+    let t = std::time::Instant::now();
+    while t.elapsed().as_micros() < us {}
 }

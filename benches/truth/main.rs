@@ -186,6 +186,34 @@ fn scalar_op_ns() -> f64 {
     on - off
 }
 
+/// Nanoseconds per small op (`add` of 16 float64) in a default-mode
+/// session with call sites off and on, and without a session: a loop
+/// body of `lines` ops on as many lines (1 or 4), median of interleaved rounds.
+fn call_site_ns(lines: usize) -> (f64, f64, f64) {
+    let a = Array::ones(&[16], DType::Float64).unwrap_or_else(|_| std::process::exit(1));
+    let body = |a: &Array| {
+        black_box(a.add(a).ok());
+        if lines > 1 {
+            black_box(a.add(a).ok());
+            black_box(a.add(a).ok());
+            black_box(a.add(a).ok());
+        }
+    };
+    let per_op = |sites: Option<bool>| {
+        let session = sites.and_then(|on| Session::builder().cpu_hz(0).call_sites(on).start().ok());
+        let ns = per_iter(200_000, || body(&a)) / lines as f64;
+        drop(session.map(Session::finish));
+        ns
+    };
+    let (mut none, mut off, mut on) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..5 {
+        none.push(per_op(None));
+        off.push(per_op(Some(false)));
+        on.push(per_op(Some(true)));
+    }
+    (median(none), median(off), median(on))
+}
+
 #[derive(Serialize)]
 struct Share {
     workload: &'static str,
@@ -344,6 +372,15 @@ fn main() {
     }
     if std::env::args().any(|a| a == "--variants") {
         print_variants(&variants(Size::Quick));
+        return;
+    }
+    if std::env::args().any(|a| a == "--call-sites") {
+        for lines in [1, 4] {
+            let (none, off, on) = call_site_ns(lines);
+            println!(
+                "add of 16 float64, {lines} line(s): no session {none:.1} ns, call sites off {off:.1} ns, on {on:.1} ns"
+            );
+        }
         return;
     }
     if std::env::args().any(|a| a == "--breakdown") {

@@ -236,6 +236,7 @@ impl Array {
     ///
     /// # Errors
     /// [`ShapeMismatch`](crate::error::ErrorKind::ShapeMismatch) if the sizes differ.
+    #[track_caller]
     pub fn reshape(&self, shape: &[usize]) -> Result<Array> {
         if checked_size(shape)? != self.len() {
             return Err(Error::shape(format!(
@@ -258,6 +259,7 @@ impl Array {
     ///
     /// # Errors
     /// Allocation failure of the copy.
+    #[track_caller]
     pub fn ravel(&self) -> Result<Array> {
         self.reshape(&[self.len()])
     }

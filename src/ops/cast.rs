@@ -23,6 +23,7 @@ pub enum Casting {
 }
 
 /// The operand converted to `dtype` (borrowed when it already has it).
+#[track_caller]
 pub(crate) fn as_dtype(a: &Array, dtype: DType) -> Result<Cow<'_, Array>> {
     if a.dtype() == dtype {
         Ok(Cow::Borrowed(a))
@@ -31,6 +32,7 @@ pub(crate) fn as_dtype(a: &Array, dtype: DType) -> Result<Cow<'_, Array>> {
     }
 }
 
+#[track_caller]
 fn convert<A: Element, B: Element>(src: &Array, out: &mut Array) -> Result<()> {
     super::kernels::map_unary::<A, B>(src, out, |v: A| v.cast::<B>())
 }
@@ -60,6 +62,7 @@ impl Array {
     ///
     /// # Errors
     /// [`CastOverflow`](ErrorKind::CastOverflow) under [`Casting::Safe`]; allocation failure.
+    #[track_caller]
     pub fn astype(&self, dtype: DType, casting: Casting) -> Result<Array> {
         let from = self.dtype();
         if casting == Casting::Safe {

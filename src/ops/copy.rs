@@ -13,6 +13,7 @@ impl Array {
     ///
     /// # Errors
     /// [`AllocationFailed`](crate::error::ErrorKind::AllocationFailed).
+    #[track_caller]
     pub fn to_contiguous(&self) -> Result<Array> {
         self.to_contiguous_in(self.allocator())
     }
@@ -21,6 +22,7 @@ impl Array {
     ///
     /// # Errors
     /// [`AllocationFailed`](crate::error::ErrorKind::AllocationFailed).
+    #[track_caller]
     pub fn to_contiguous_in(&self, alloc: Arc<dyn BufferAllocator>) -> Result<Array> {
         let _g = trace::op(
             "copy",
@@ -39,6 +41,7 @@ impl Array {
     ///
     /// # Errors
     /// [`AllocationFailed`](crate::error::ErrorKind::AllocationFailed).
+    #[track_caller]
     pub fn copy(&self) -> Result<Array> {
         self.to_contiguous()
     }

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::trace::{self, OpClass};
 use std::sync::Arc;
 
+#[track_caller]
 fn fill<T: Element>(out: &mut Array, value: T) {
     let slots = out.uninit_slice::<T>();
     let par = super::parallel::parallel(slots.len());
@@ -20,6 +21,7 @@ fn fill<T: Element>(out: &mut Array, value: T) {
 }
 
 /// Fills `out` (fresh, C order) with `f(i)` for each flat index `i`.
+#[track_caller]
 fn fill_with<T: Element>(out: &mut Array, mut f: impl FnMut(usize) -> T) {
     for (i, o) in out.uninit_slice::<T>().iter_mut().enumerate() {
         o.write(f(i));
@@ -32,6 +34,7 @@ impl Array {
     /// # Errors
     /// [`AllocationFailed`](crate::error::ErrorKind::AllocationFailed) when the memory cannot be
     /// had: `Array::zeros(&[1 << 40], DType::Float64)` is an error, not an abort.
+    #[track_caller]
     pub fn zeros(shape: &[usize], dtype: DType) -> Result<Array> {
         Self::zeros_in(shape, dtype, pick(None))
     }
@@ -40,6 +43,7 @@ impl Array {
     ///
     /// # Errors
     /// As [`zeros`](Self::zeros).
+    #[track_caller]
     pub fn zeros_in(
         shape: &[usize],
         dtype: DType,
@@ -64,6 +68,7 @@ impl Array {
     ///
     /// # Errors
     /// As [`zeros`](Self::zeros).
+    #[track_caller]
     pub fn ones(shape: &[usize], dtype: DType) -> Result<Array> {
         Self::ones_in(shape, dtype, pick(None))
     }
@@ -72,6 +77,7 @@ impl Array {
     ///
     /// # Errors
     /// As [`zeros`](Self::zeros).
+    #[track_caller]
     pub fn ones_in(
         shape: &[usize],
         dtype: DType,
@@ -84,6 +90,7 @@ impl Array {
     ///
     /// # Errors
     /// As [`zeros`](Self::zeros).
+    #[track_caller]
     pub fn full(shape: &[usize], value: impl Into<Scalar>) -> Result<Array> {
         Self::full_in(shape, value.into(), pick(None))
     }
@@ -92,6 +99,7 @@ impl Array {
     ///
     /// # Errors
     /// As [`zeros`](Self::zeros).
+    #[track_caller]
     pub fn full_in(
         shape: &[usize],
         value: Scalar,
@@ -127,6 +135,7 @@ impl Array {
     ///
     /// # Errors
     /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for a zero or non-finite step.
+    #[track_caller]
     pub fn arange(start: f64, stop: f64, step: f64, dtype: DType) -> Result<Array> {
         if step == 0.0 || !step.is_finite() || !start.is_finite() || !stop.is_finite() {
             return Err(Error::invalid(format!(
@@ -183,6 +192,7 @@ impl Array {
     ///
     /// # Errors
     /// Allocation failure.
+    #[track_caller]
     pub fn linspace(start: f64, stop: f64, num: usize, dtype: DType) -> Result<Array> {
         let _g = trace::op(
             "linspace",
@@ -205,6 +215,7 @@ impl Array {
         Ok(out)
     }
 
+    #[track_caller]
     fn random_float(
         shape: &[usize],
         dtype: DType,
@@ -235,6 +246,7 @@ impl Array {
     ///
     /// # Errors
     /// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) for non-float dtypes.
+    #[track_caller]
     pub fn random_uniform(
         shape: &[usize],
         low: f64,
@@ -252,6 +264,7 @@ impl Array {
     ///
     /// # Errors
     /// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) for non-float dtypes.
+    #[track_caller]
     pub fn random_normal(
         shape: &[usize],
         mean: f64,

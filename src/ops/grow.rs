@@ -16,6 +16,7 @@ impl Array {
     ///
     /// # Errors
     /// Allocation failure.
+    #[track_caller]
     pub fn with_capacity(dtype: DType, capacity: usize) -> Result<Array> {
         Self::with_capacity_in(dtype, capacity, pick(None))
     }
@@ -24,6 +25,7 @@ impl Array {
     ///
     /// # Errors
     /// Allocation failure.
+    #[track_caller]
     pub fn with_capacity_in(
         dtype: DType,
         capacity: usize,
@@ -57,6 +59,7 @@ impl Array {
 
     /// Makes the array own a buffer that it fills from the start, so that it
     /// can grow in place (copies a view or a shared buffer once).
+    #[track_caller]
     fn make_growable(&mut self) -> Result<()> {
         let owns_all = !self.shares_buffer()
             && self.offset == 0
@@ -73,6 +76,7 @@ impl Array {
     /// # Errors
     /// [`InvalidArgument`](ErrorKind::InvalidArgument) for arrays that are not 1-D;
     /// allocation failure.
+    #[track_caller]
     pub fn reserve(&mut self, additional: usize) -> Result<()> {
         self.check_1d("reserve")?;
         self.make_growable()?;
@@ -146,6 +150,7 @@ impl Array {
     ///
     /// # Errors
     /// Allocation failure.
+    #[track_caller]
     pub fn append(&self, values: &Array) -> Result<Array> {
         let a = self.ravel()?;
         let b = values.ravel()?;
@@ -158,6 +163,7 @@ impl Array {
     /// # Errors
     /// [`ShapeMismatch`](ErrorKind::ShapeMismatch) naming the mismatching shapes;
     /// [`InvalidArgument`](ErrorKind::InvalidArgument) for no arrays or a bad axis.
+    #[track_caller]
     pub fn concatenate(arrays: &[&Array], axis: usize) -> Result<Array> {
         let first = arrays
             .first()
@@ -166,6 +172,7 @@ impl Array {
     }
 }
 
+#[track_caller]
 fn concatenate_in(
     arrays: &[&Array],
     axis: usize,

@@ -183,6 +183,7 @@ impl Array {
     /// [`ShapeMismatch`](ErrorKind::ShapeMismatch) when `value` does not broadcast to the
     /// region; [`DTypeMismatch`](ErrorKind::DTypeMismatch) for a value that does not
     /// cast `same_kind` (float into int); bad slices as [`Array::slice`].
+    #[track_caller]
     pub fn set_slice(&mut self, slices: &[Slice], value: &Array) -> Result<()> {
         self.check_writable()?;
         let dtype = self.dtype();

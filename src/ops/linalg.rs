@@ -162,6 +162,7 @@ impl Array {
     /// [`ShapeMismatch`](crate::error::ErrorKind::ShapeMismatch) naming both shapes when the inner
     /// dimensions differ; [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for 0-d or
     /// more than 2-D operands.
+    #[track_caller]
     pub fn dot(&self, other: &Array) -> Result<Array> {
         if !(1..=2).contains(&self.ndim()) || !(1..=2).contains(&other.ndim()) {
             return Err(Error::invalid(format!(
@@ -215,6 +216,7 @@ impl Array {
     ///
     /// # Errors
     /// As [`dot`](Self::dot).
+    #[track_caller]
     pub fn matmul(&self, other: &Array) -> Result<Array> {
         self.dot(other)
     }

@@ -114,6 +114,7 @@ fn axis_split(shape: &[usize], axis: usize) -> AxisSplit {
 /// contiguous lanes (`inner == 1`) with `lane`, otherwise element by element
 /// in axis order with `init` and `step`. Each output depends only on its own
 /// inputs in a fixed order, so any split across threads gives the same bits.
+#[track_caller]
 fn reduce_axis<T: Element, A: Element>(
     s: &[T],
     sp: AxisSplit,
@@ -245,6 +246,7 @@ impl Array {
         Ok(s)
     }
 
+    #[track_caller]
     fn contiguous_or_copy(&self) -> Result<std::borrow::Cow<'_, Array>> {
         if self.is_c_contiguous() {
             Ok(std::borrow::Cow::Borrowed(self))
@@ -253,6 +255,7 @@ impl Array {
         }
     }
 
+    #[track_caller]
     fn sum_as(&self, out_dtype: DType) -> Result<Array> {
         let src = self.contiguous_or_copy()?;
         let mut out = Array::for_overwrite(out_dtype, &[], self.allocator())?;
@@ -279,6 +282,7 @@ impl Array {
     ///
     /// # Errors
     /// Allocation failure.
+    #[track_caller]
     pub fn sum(&self) -> Result<Array> {
         let _g = reduction_op("sum", self);
         self.sum_as(sum_dtype(self.dtype()))
@@ -288,6 +292,7 @@ impl Array {
     ///
     /// # Errors
     /// Allocation failure.
+    #[track_caller]
     pub fn mean(&self) -> Result<Array> {
         let _g = reduction_op("mean", self);
         let dt = mean_dtype(self.dtype());
@@ -296,6 +301,7 @@ impl Array {
         Ok(s)
     }
 
+    #[track_caller]
     fn sum_axis_as(&self, axis: usize, dt: DType) -> Result<Array> {
         let shape = self.reduced_shape(axis)?;
         let src = self.contiguous_or_copy()?;
@@ -316,6 +322,7 @@ impl Array {
     ///
     /// # Errors
     /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for an axis out of range.
+    #[track_caller]
     pub fn sum_axis(&self, axis: usize) -> Result<Array> {
         let _g = reduction_op("sum", self);
         self.sum_axis_as(axis, sum_dtype(self.dtype()))
@@ -325,6 +332,7 @@ impl Array {
     ///
     /// # Errors
     /// As [`sum_axis`](Self::sum_axis).
+    #[track_caller]
     pub fn mean_axis(&self, axis: usize) -> Result<Array> {
         let _g = reduction_op("mean", self);
         let n = self.shape().get(axis).copied().unwrap_or(0);
@@ -356,6 +364,7 @@ impl Array {
         Ok(out)
     }
 
+    #[track_caller]
     fn extreme_axis(&self, which: Extreme, axis: usize) -> Result<Array> {
         let _g = reduction_op(which.name(), self);
         let shape = self.reduced_shape(axis)?;
@@ -380,6 +389,7 @@ impl Array {
     ///
     /// # Errors
     /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for an empty array.
+    #[track_caller]
     pub fn min(&self) -> Result<Array> {
         self.extreme(Extreme::Min)
     }
@@ -387,6 +397,7 @@ impl Array {
     ///
     /// # Errors
     /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for an empty array.
+    #[track_caller]
     pub fn max(&self) -> Result<Array> {
         self.extreme(Extreme::Max)
     }
@@ -394,6 +405,7 @@ impl Array {
     ///
     /// # Errors
     /// Bad axis, or an empty axis.
+    #[track_caller]
     pub fn min_axis(&self, axis: usize) -> Result<Array> {
         self.extreme_axis(Extreme::Min, axis)
     }
@@ -401,6 +413,7 @@ impl Array {
     ///
     /// # Errors
     /// Bad axis, or an empty axis.
+    #[track_caller]
     pub fn max_axis(&self, axis: usize) -> Result<Array> {
         self.extreme_axis(Extreme::Max, axis)
     }
@@ -427,6 +440,7 @@ impl Array {
         }))
     }
 
+    #[track_caller]
     fn arg_axis(&self, which: Extreme, axis: usize) -> Result<Array> {
         let name = if which == Extreme::Min {
             "argmin"
@@ -462,6 +476,7 @@ impl Array {
     ///
     /// # Errors
     /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for an empty array.
+    #[track_caller]
     pub fn argmin(&self) -> Result<usize> {
         self.arg(Extreme::Min)
     }
@@ -469,6 +484,7 @@ impl Array {
     ///
     /// # Errors
     /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for an empty array.
+    #[track_caller]
     pub fn argmax(&self) -> Result<usize> {
         self.arg(Extreme::Max)
     }
@@ -476,6 +492,7 @@ impl Array {
     ///
     /// # Errors
     /// Bad axis, or an empty axis.
+    #[track_caller]
     pub fn argmin_axis(&self, axis: usize) -> Result<Array> {
         self.arg_axis(Extreme::Min, axis)
     }
@@ -483,12 +500,14 @@ impl Array {
     ///
     /// # Errors
     /// Bad axis, or an empty axis.
+    #[track_caller]
     pub fn argmax_axis(&self, axis: usize) -> Result<Array> {
         self.arg_axis(Extreme::Max, axis)
     }
 }
 
 /// Records a whole-array reduction named `name` over `a`.
+#[track_caller]
 fn reduction_op(name: &'static str, a: &Array) -> trace::OpGuard {
     trace::op(
         name,

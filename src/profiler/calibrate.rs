@@ -112,6 +112,7 @@ fn one_round(scalar_time_every: u64) -> Option<Round> {
         sampler: None,
         scalar_time_every,
         value_ranges: false,
+        call_sites: true,
     })
     .ok()?;
     let label = register_scope(SCOPE);

@@ -36,6 +36,8 @@ pub use calibrate::EventCost;
 pub use cpu::CpuProfile;
 pub use mode::Mode;
 pub use profile::{HeapSource, Profile, Timing};
-pub use record::{depth_first, escape_frame, find_path, path_of, Children, Record, Visit};
+pub use record::{
+    depth_first, escape_frame, find_path, path_of, Children, Record, SourceLine, Visit,
+};
 pub use session::{Session, SessionBuilder, DEFAULT_HZ};
 pub use timeline::{TimelinePoint, MAX_TIMELINE_POINTS};

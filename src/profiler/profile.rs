@@ -2,10 +2,12 @@
 
 use super::calibrate::EventCost;
 use super::mode::Mode;
-use super::record::{find_path, path_of, Record};
+use super::record::{find_path, path_of, Record, SourceLine};
 use super::timeline::{decimate, TimelinePoint, MAX_TIMELINE_POINTS};
 use crate::trace::recording::Drained;
 use crate::trace::{ns_per_tick, LabelKind, Metrics, Stamp, ROOT};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 
 /// Where the heap figures come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,8 +38,8 @@ pub struct Profile {
     wall_ns: f64,
     peak_buffer_bytes: u64,
     heap_peak_bytes: u64,
-    peak_holders: Vec<(Option<usize>, u64)>,
-    heap_peak_holders: Vec<(Option<usize>, u64)>,
+    peak_holders: Vec<(Option<usize>, u64, u64)>,
+    heap_peak_holders: Vec<(Option<usize>, u64, u64)>,
     heap: Option<HeapSource>,
     labels: Vec<(String, String)>,
     dropped_events: u64,
@@ -100,7 +102,10 @@ impl Profile {
             sampled_times(&d)
         };
         let mut index: Vec<Option<usize>> = vec![None; n];
-        let mut records = Vec::new();
+        let mut records: Vec<Record> = Vec::new();
+        // Nodes of one op called from several lines are one record with a
+        // line each: the same (parent record, label without site) merges.
+        let mut by_frame: HashMap<(Option<usize>, LabelKind, &str, &str), usize> = HashMap::new();
         for id in 1..n {
             if !keep[id] {
                 continue;
@@ -108,10 +113,10 @@ impl Profile {
             let (parent, label) = d.nodes[id];
             let l = d.labels[label as usize];
             let m: Metrics = metrics(id);
-            let t = times[id];
-            index[id] = Some(records.len());
-            records.push(Record {
-                parent: index.get(parent as usize).copied().flatten(),
+            let t = &times[id];
+            let parent = index.get(parent as usize).copied().flatten();
+            let mut record = Record {
+                parent,
                 kind: l.kind,
                 name: l.name.to_string(),
                 dtype: l.dtype.to_string(),
@@ -129,21 +134,80 @@ impl Profile {
                 // Ticks become total_ns and self_ns above; records carry no
                 // raw clock and no internal bookkeeping.
                 metrics: m.reported(),
-            });
+                lines: Vec::new(),
+            };
+            if let Some(site) = l.site {
+                record.lines.push(SourceLine {
+                    file: site.file.to_string(),
+                    line: site.line,
+                    calls: m.calls,
+                    elements: m.elements,
+                    total_ns: t.total,
+                    self_ns: t.own,
+                    self_err_ns: t.own_err,
+                    bytes_allocated: m.all_bytes(),
+                    allocations: m.all_allocations(),
+                    peak_bytes: 0,
+                    peak_blocks: 0,
+                });
+            }
+            let at = match by_frame.entry((parent, l.kind, l.name, l.dtype)) {
+                Entry::Occupied(e) => {
+                    records[*e.get()].merge(&record);
+                    *e.get()
+                }
+                Entry::Vacant(e) => {
+                    records.push(record);
+                    *e.insert(records.len() - 1)
+                }
+            };
+            index[id] = Some(at);
         }
-        let holders = |owners: &[(u32, u64)]| -> Vec<(Option<usize>, u64)> {
-            owners
-                .iter()
-                .filter_map(|&(node, bytes)| {
-                    if node == ROOT {
-                        Some((None, bytes))
-                    } else {
-                        let i = index.get(node as usize).copied().flatten()?;
-                        Some((Some(i), bytes))
+        let holders = |owners: &[(u32, u64, u64)]| -> Vec<(Option<usize>, u64, u64)> {
+            let mut by_record: Vec<(Option<usize>, u64, u64)> = Vec::new();
+            for &(node, bytes, blocks) in owners {
+                let record = if node == ROOT {
+                    None
+                } else {
+                    match index.get(node as usize).copied().flatten() {
+                        Some(i) => Some(i),
+                        None => continue,
                     }
-                })
-                .collect()
+                };
+                match by_record.iter_mut().find(|h| h.0 == record) {
+                    Some(h) => {
+                        h.1 = h.1.saturating_add(bytes);
+                        h.2 = h.2.saturating_add(blocks);
+                    }
+                    None => by_record.push((record, bytes, blocks)),
+                }
+            }
+            by_record.sort_by_key(|h| std::cmp::Reverse(h.1));
+            by_record
         };
+        // The owners `peak_holders` reports, by node.
+        let peak_owners = match info.heap {
+            Some(HeapSource::Global) if !d.heap_peak_owners.is_empty() => &d.heap_peak_owners,
+            _ => &d.peak_owners,
+        };
+        for &(node, bytes, blocks) in peak_owners {
+            let (Some(site), Some(at)) = (
+                d.nodes
+                    .get(node as usize)
+                    .and_then(|&(_, label)| d.labels[label as usize].site),
+                index.get(node as usize).copied().flatten(),
+            ) else {
+                continue;
+            };
+            if let Some(line) = records[at]
+                .lines
+                .iter_mut()
+                .find(|l| l.line == site.line && l.file == site.file)
+            {
+                line.peak_bytes = line.peak_bytes.saturating_add(bytes);
+                line.peak_blocks = line.peak_blocks.saturating_add(blocks);
+            }
+        }
         let timeline = d
             .timeline
             .iter()
@@ -250,12 +314,12 @@ impl Profile {
     }
 
     /// Who held the bytes at the peak of [`peak_bytes`](Self::peak_bytes):
-    /// the record that allocated them (`None`: top level) and how many
-    /// bytes, largest first. With `alloc::Tracking` this covers buffers and
+    /// the record that allocated them (`None`: top level), how many bytes
+    /// and in how many blocks, largest first. With `alloc::Tracking` this covers buffers and
     /// the rest of the heap, taken when the shared counter last set a peak
     /// at least 1/32 above the previous snapshot's (an estimate of who held
     /// the peak: it may be up to ~3% below the exact `peak_bytes`).
-    pub fn peak_holders(&self) -> &[(Option<usize>, u64)] {
+    pub fn peak_holders(&self) -> &[(Option<usize>, u64, u64)] {
         match self.heap {
             Some(HeapSource::Global) if !self.heap_peak_holders.is_empty() => {
                 &self.heap_peak_holders

@@ -53,6 +53,63 @@ pub struct Record {
     /// The counters.
     #[serde(flatten)]
     pub metrics: Metrics,
+    /// Ops: the lines of your code that called this op, each with its
+    /// share (see `SessionBuilder::call_sites`); they add up to the record
+    /// when every call was located.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<SourceLine>,
+}
+
+/// A line of your code that called an op, and what the calls from there did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceLine {
+    /// The source file, as the compiler names it (relative to the package).
+    pub file: String,
+    /// The line, from 1.
+    pub line: u32,
+    /// Calls from this line (exact).
+    pub calls: u64,
+    /// Elements those calls processed (exact).
+    pub elements: u64,
+    /// Time inside those calls, as the record's `total_ns` measures it
+    /// (sampled or instrumented).
+    pub total_ns: f64,
+    /// Time not spent in ops the calls made in turn.
+    pub self_ns: f64,
+    /// One standard deviation of `self_ns` (sampled mode).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub self_err_ns: f64,
+    /// Heap bytes allocated by those calls: buffers and, under
+    /// `alloc::Tracking`, the rest of the heap (exact).
+    pub bytes_allocated: u64,
+    /// Blocks allocated (exact).
+    pub allocations: u64,
+    /// Bytes allocated here and still held at the session's heap peak.
+    #[serde(default)]
+    pub peak_bytes: u64,
+    /// Blocks allocated here and still held at the peak.
+    #[serde(default)]
+    pub peak_blocks: u64,
+}
+
+impl SourceLine {
+    /// `file:line`.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+
+    /// Adds `other`'s counts and times (the same line, another thread or run).
+    pub fn merge(&mut self, other: &SourceLine) {
+        self.calls = self.calls.saturating_add(other.calls);
+        self.elements = self.elements.saturating_add(other.elements);
+        self.total_ns += other.total_ns;
+        self.self_ns += other.self_ns;
+        self.self_err_ns = self.self_err_ns.hypot(other.self_err_ns);
+        self.bytes_allocated = self.bytes_allocated.saturating_add(other.bytes_allocated);
+        self.allocations = self.allocations.saturating_add(other.allocations);
+        self.peak_bytes = self.peak_bytes.saturating_add(other.peak_bytes);
+        self.peak_blocks = self.peak_blocks.saturating_add(other.peak_blocks);
+    }
 }
 
 fn is_zero(x: &f64) -> bool {
@@ -83,6 +140,7 @@ impl Record {
             total_raw_ns: 0.0,
             self_raw_ns: 0.0,
             metrics: Metrics::default(),
+            lines: Vec::new(),
         }
     }
 
@@ -107,6 +165,21 @@ impl Record {
         self.self_raw_ns += other.self_raw_ns;
         self.class = self.class.or(other.class);
         self.metrics.merge(&other.metrics);
+        for l in &other.lines {
+            self.add_line(l);
+        }
+    }
+
+    /// Adds one call site's share, merged with the same line if present.
+    pub fn add_line(&mut self, line: &SourceLine) {
+        match self
+            .lines
+            .iter_mut()
+            .find(|l| l.line == line.line && l.file == line.file)
+        {
+            Some(l) => l.merge(line),
+            None => self.lines.push(line.clone()),
+        }
     }
 
     /// Whether this is an op of a class matching `f`.

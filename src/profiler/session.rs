@@ -20,6 +20,7 @@ pub struct SessionBuilder {
     sample_capacity: usize,
     scalar_time_every: u64,
     value_ranges: bool,
+    call_sites: bool,
     heap: bool,
     labels: Vec<(String, String)>,
 }
@@ -33,6 +34,7 @@ impl Default for SessionBuilder {
             sample_capacity: 1 << 16,
             scalar_time_every: 1,
             value_ranges: false,
+            call_sites: true,
             heap: false,
             labels: Vec::new(),
         }
@@ -108,6 +110,18 @@ impl SessionBuilder {
         self
     }
 
+    /// Whether ops are recorded per call site: the file:line of your code
+    /// that called each array op (public ops are `#[track_caller]`), kept in
+    /// each op record's `lines` and shown as the hottest source lines in
+    /// `ops.txt`, the HTML and `ops.pb` (`go tool pprof -lines`). Per-element
+    /// ops (`get`, `set`, `push`) are not located: their line is the loop
+    /// their scope already names. Default on; the cost is one more word
+    /// compared per op (measured in `benches/RESULTS.md`).
+    pub fn call_sites(mut self, on: bool) -> Self {
+        self.call_sites = on;
+        self
+    }
+
     /// Attaches a label to the run (`dtype` = `int32`, ...), kept in reports.
     pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.labels.push((key.into(), value.into()));
@@ -142,6 +156,7 @@ impl SessionBuilder {
             }),
             scalar_time_every: self.scalar_time_every,
             value_ranges: self.value_ranges,
+            call_sites: self.call_sites,
         })
         .map_err(|e| {
             ACTIVE.store(false, Ordering::Release);

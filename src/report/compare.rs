@@ -19,6 +19,7 @@
 //! # }
 //! ```
 
+use super::columns::aligned;
 use super::folded::{for_each_line_to_depth, Metric, SVG_MAX_DEPTH};
 use super::model::Report;
 use super::svg;
@@ -442,38 +443,4 @@ pub fn differential_svg(a: &Report, b: &Report, metric: Metric) -> Result<String
         &title,
         metric.unit(),
     )
-}
-
-/// `rows` as text columns, each as wide as its widest cell: all but the
-/// last right-aligned, the last (a path) left-aligned, two spaces before it.
-fn aligned(rows: &[Vec<String>]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let width = |k: usize| {
-        rows.iter()
-            .filter_map(|r| r.get(k))
-            .map(|c| c.chars().count())
-            .max()
-            .unwrap_or(0)
-    };
-    let widths: Vec<usize> = (0..cols).map(width).collect();
-    let mut out = String::new();
-    for row in rows {
-        let mut line = String::new();
-        for (k, cell) in row.iter().enumerate() {
-            if k + 1 == cols {
-                line.push_str("  ");
-                line.push_str(cell);
-            } else {
-                if k > 0 {
-                    line.push(' ');
-                }
-                let pad = widths[k].saturating_sub(cell.chars().count());
-                line.push_str(&" ".repeat(pad));
-                line.push_str(cell);
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }

@@ -180,6 +180,17 @@ impl Report {
                     "record {i} names parent {p}, which does not come before it"
                 )));
             }
+            for l in &r.lines {
+                let ok = |t: f64| t.is_finite() && t >= 0.0;
+                if l.line == 0 || !ok(l.total_ns) || !ok(l.self_ns) || !ok(l.self_err_ns) {
+                    return Err(Error::format(format!(
+                        "record {i} has line {} with times {}/{} ns (expected a line >= 1 and finite times >= 0)",
+                        l.location(),
+                        l.total_ns,
+                        l.self_ns
+                    )));
+                }
+            }
         }
         for c in &self.heap.peak_contributors {
             if let Some(i) = c.record.filter(|&i| i >= n) {

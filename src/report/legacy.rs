@@ -148,6 +148,7 @@ pub(crate) fn from_v2(value: serde_json::Value) -> Result<Report> {
         .map(|c| Contributor {
             record: b.at(&c.path),
             bytes: c.bytes,
+            blocks: 0,
         })
         .collect();
     Ok(Report {

@@ -48,7 +48,7 @@ impl Report {
         };
         merged.heap.peak_contributors.clear();
         let mut index: HashMap<(Option<usize>, String), usize> = HashMap::new();
-        let mut holders: BTreeMap<Option<usize>, u64> = BTreeMap::new();
+        let mut holders: BTreeMap<Option<usize>, (u64, u64)> = BTreeMap::new();
         for (k, r) in reports.iter().enumerate() {
             let mut to_merged: Vec<usize> = Vec::with_capacity(r.records.len());
             for (i, rec) in r.records.iter().enumerate() {
@@ -76,8 +76,9 @@ impl Report {
             }
             for c in &r.heap.peak_contributors {
                 let at = c.record.and_then(|i| to_merged.get(i).copied());
-                let h = holders.entry(at).or_insert(0);
-                *h = h.saturating_add(c.bytes);
+                let h = holders.entry(at).or_insert((0, 0));
+                h.0 = h.0.saturating_add(c.bytes);
+                h.1 = h.1.saturating_add(c.blocks);
             }
             if k == 0 {
                 continue;
@@ -111,7 +112,11 @@ impl Report {
         }
         let mut holders: Vec<Contributor> = holders
             .into_iter()
-            .map(|(record, bytes)| Contributor { record, bytes })
+            .map(|(record, (bytes, blocks))| Contributor {
+                record,
+                bytes,
+                blocks,
+            })
             .collect();
         holders.sort_by_key(|c| std::cmp::Reverse(c.bytes));
         merged.heap.peak_contributors = holders;

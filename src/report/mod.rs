@@ -7,6 +7,7 @@
 //! This file only gathers the parts; each lives in its own module.
 
 pub mod advice;
+mod columns;
 pub mod compare;
 pub mod dhat;
 pub mod export;
@@ -15,6 +16,7 @@ pub mod folded;
 pub mod html;
 pub mod json;
 mod legacy;
+pub mod lines;
 mod merge;
 pub mod model;
 mod output;

@@ -198,6 +198,9 @@ pub struct Contributor {
     pub record: Option<usize>,
     /// Bytes live at the peak.
     pub bytes: u64,
+    /// Blocks (buffers, and heap blocks with `alloc::Tracking`) live at the peak.
+    #[serde(default)]
+    pub blocks: u64,
 }
 
 /// One piece of advice.
@@ -291,7 +294,11 @@ impl Report {
         let contributors = p
             .peak_holders()
             .iter()
-            .map(|&(record, bytes)| Contributor { record, bytes })
+            .map(|&(record, bytes, blocks)| Contributor {
+                record,
+                bytes,
+                blocks,
+            })
             .collect();
         let heap = Heap::of_records(
             p.heap_source().map_or("buffers", |h| h.name()),

@@ -1,50 +1,12 @@
 //! Text: a cProfile-style table (one row per scope and op path, sorted by
 //! self time) and the heap summary with the advice.
 
+pub use super::columns::{display_path, display_path_with};
 use super::model::Report;
 use crate::alloc::human_bytes;
 use crate::error::{Error, Result};
-use crate::profiler::Record;
 use std::fmt::Write as _;
 use std::io::Write;
-
-/// Paths longer than this many frames print with their middle elided.
-const SHOWN_FRAMES: usize = 8;
-
-/// Record `i`'s path joined with `;`, eliding the middle of deep paths
-/// (`a;b;...(996 frames)...;x;y;z`) so a row stays readable and a deep
-/// profile's table does not grow with the square of its depth.
-pub fn display_path(records: &[Record], i: usize) -> String {
-    display_path_with(
-        i,
-        |j| records.get(j)?.parent.filter(|&p| p < j),
-        |j| records[j].frame(),
-    )
-}
-
-/// [`display_path`] over any tree: `parent(j)` (smaller than `j`) and `frame(j)`.
-pub fn display_path_with(
-    i: usize,
-    parent: impl Fn(usize) -> Option<usize>,
-    frame: impl Fn(usize) -> String,
-) -> String {
-    let mut chain = vec![i];
-    while let Some(p) = chain.last().and_then(|&j| parent(j)) {
-        chain.push(p);
-    }
-    chain.reverse();
-    let frames = |ids: &[usize]| -> Vec<String> { ids.iter().map(|&j| frame(j)).collect() };
-    if chain.len() <= SHOWN_FRAMES {
-        return frames(&chain).join(";");
-    }
-    let (head, tail) = (2, SHOWN_FRAMES - 3);
-    format!(
-        "{};...({} frames)...;{}",
-        frames(&chain[..head]).join(";"),
-        chain.len() - head - tail,
-        frames(&chain[chain.len() - tail..]).join(";")
-    )
-}
 
 fn io(e: std::io::Error) -> Error {
     Error::new(
@@ -179,13 +141,18 @@ pub fn write_summary(report: &Report, w: &mut dyn Write) -> Result<()> {
     w.write_all(out.as_bytes()).map_err(io)
 }
 
-/// Writes the table, a blank line and the summary (`ops.txt`).
+/// Writes the table, a blank line, the hottest source lines (if ops were
+/// located) and the summary (`ops.txt`).
 ///
 /// # Errors
 /// [`Io`](crate::error::ErrorKind::Io) from `w`.
 pub fn write_text(report: &Report, w: &mut dyn Write) -> Result<()> {
     write_table(report, w)?;
     writeln!(w).map_err(io)?;
+    let hot = super::lines::hot_lines_text(report, super::lines::HOT_LINES);
+    if !hot.is_empty() {
+        writeln!(w, "{hot}").map_err(io)?;
+    }
     write_summary(report, w)
 }
 

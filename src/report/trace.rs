@@ -7,7 +7,8 @@
 //! one ends a sample period after the thread's last sample). Spans are
 //! therefore sampled: their edges are good to one period (4 ms at 250 Hz),
 //! and a scope shorter than that may not show at all; `otherData` says so.
-//! The live heap bytes are a counter track (`"ph": "C"`). Bounded: at most
+//! Times are whole microseconds, so events on a thread nest exactly (as
+//! speedscope requires). The live heap bytes are a counter track (`"ph": "C"`). Bounded: at most
 //! [`MAX_TRACE_EVENTS`] complete events (the rest are counted in
 //! `otherData.dropped_spans`).
 //!
@@ -60,7 +61,10 @@ fn path_of(report: &Report, i: usize) -> Vec<usize> {
 
 fn trace(report: &Report) -> Value {
     let period_us = report.meta.timing.sample_period_ns as f64 / 1e3;
-    let us = |ns: f64| (ns / 1e3 * 1000.0).round() / 1000.0;
+    // Whole microseconds (spans are good to a sample period anyway): a
+    // child's ts + dur then equals its sibling's ts exactly in a viewer's
+    // floating point, so spans nest without overlapping by a rounding error.
+    let us = |ns: f64| (ns / 1e3).round().max(0.0) as u64;
     let mut events: Vec<Value> = Vec::new();
     let mut dropped = 0u64;
     let name = report.meta.session_name();
@@ -100,7 +104,7 @@ fn trace(report: &Report) -> Value {
                     };
                     events.push(
                         json!({"name": frame, "cat": cat, "ph": "X", "pid": 1, "tid": tid,
-                    "ts": us(start), "dur": us((end - start).max(0.0))}),
+                    "ts": us(start), "dur": us(end).saturating_sub(us(start))}),
                     );
                 }
             };

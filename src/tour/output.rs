@@ -456,6 +456,24 @@ fn index_html(
         page.heading("Advice");
         page.advice_cards(&result.advice);
     }
+    let runs: Vec<(String, &crate::report::Report)> = cases
+        .iter()
+        .flat_map(|c| {
+            c.reports
+                .iter()
+                .map(|(sub, r)| (run_name(c.run.case, sub), r))
+        })
+        .collect();
+    let hot = crate::report::lines::hot_lines_across(&runs, crate::report::lines::HOT_LINES);
+    if !hot.is_empty() {
+        page.heading("Hottest source lines");
+        page.paragraph(
+            "Array ops by the line of code that called them, over every profiled run: self \
+             time (sampled, with one standard deviation), exact calls and bytes allocated. \
+             Per-element get/set/push are counted under their scope, not by line.",
+        );
+        page.text(hot.trim_end());
+    }
     page.heading("Summary");
     page.paragraph(
         "Median wall time of each variant over its timed runs (after a warm-up run), timed \
@@ -508,7 +526,8 @@ fn index_html(
         for (sub, report) in &c.reports {
             let title = run_name(c.run.case, sub);
             page.heading(&format!("Case {title}"));
-            page.text(&format!("{}\n{}", report.table(), report.summary()));
+            let hot = crate::report::lines::hot_lines_text(report, crate::report::lines::HOT_LINES);
+            page.text(&format!("{}\n{hot}\n{}", report.table(), report.summary()));
             // The graphs `write_all` has just written, not rendered a second time.
             let dir = case_dir(&cfg.out, c.run.case, sub, layout);
             for (file, what) in [

@@ -12,9 +12,10 @@ pub(crate) fn buffer_owner() -> Option<(u64, NodeId)> {
     enabled().then(|| (epoch(), current()))
 }
 
-/// A buffer owned by `owner` grew (`delta > 0`) or was freed (`delta < 0`).
-pub(crate) fn buffer_held(owner: (u64, NodeId), delta: i64) {
-    held::update(owner.0, owner.1, delta);
+/// A buffer owned by `owner` was allocated (`blocks` 1), resized (0) or
+/// freed (-1), changing its bytes by `delta`.
+pub(crate) fn buffer_held(owner: (u64, NodeId), delta: i64, blocks: i64) {
+    held::update(owner.0, owner.1, delta, blocks);
     if heap::installed() && owner.0 == epoch() {
         heap::add_live(delta);
     }

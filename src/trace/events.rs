@@ -65,6 +65,13 @@ pub(crate) fn set_value_ranges(on: bool) {
     VALUE_RANGES.store(on, Ordering::Relaxed);
 }
 
+static CALL_SITES: AtomicBool = AtomicBool::new(true);
+
+/// Whether ops are recorded per call site (the file:line that called them).
+pub(crate) fn set_call_sites(on: bool) {
+    CALL_SITES.store(on, Ordering::Relaxed);
+}
+
 /// Enters `label` under the current node. Nothing is written to the records
 /// until `leave`, which does it in one update.
 #[inline]
@@ -123,27 +130,28 @@ pub(super) struct Counted {
     prev: NodeId,
 }
 
-/// The last (epoch, parent, label) -> (node, entry) lookups of this thread:
-/// loops enter the same few scopes and ops again and again.
+/// A node and this thread's table entry for it.
 #[derive(Clone, Copy)]
 struct Cached {
-    epoch: u64,
-    parent: NodeId,
-    label: LabelId,
     node: NodeId,
     entry: Option<&'static records::Entry>,
 }
 
-const NO_CACHE: Cached = Cached {
-    epoch: 0,
-    parent: 0,
-    label: 0,
-    node: 0,
-    entry: None,
-};
+/// (epoch, parent, label): epoch 0 is never a session's.
+type EntryKey = (u64, NodeId, LabelId);
+
+const NO_CACHE: (EntryKey, Cached) = (
+    (0, 0, 0),
+    Cached {
+        node: 0,
+        entry: None,
+    },
+);
 
 thread_local! {
-    static ENTRIES: Cell<[Cached; 2]> = const { Cell::new([NO_CACHE; 2]) };
+    /// The last (epoch, parent, label) -> (node, entry) lookups of this
+    /// thread: loops enter the same few scopes and ops again and again.
+    static ENTRIES: Cell<[(EntryKey, Cached); 8]> = const { Cell::new([NO_CACHE; 8]) };
 }
 
 /// Enters `label` in sampled mode: one call and `sizes` added to this
@@ -152,14 +160,10 @@ thread_local! {
 fn enter_counted(label: LabelId, sizes: [u64; 3], array_elements: u64) -> Counted {
     let epoch = epoch();
     let parent = current();
-    let cache = ENTRIES.try_with(Cell::get).unwrap_or([NO_CACHE; 2]);
-    let hit = cache
-        .iter()
-        .find(|c| c.epoch == epoch && c.parent == parent && c.label == label)
-        .copied();
-    let c = match hit {
-        Some(c) => c,
-        None => lookup_entry(epoch, parent, label, cache[0]),
+    let key = (epoch, parent, label);
+    let c = match ENTRIES.try_with(|c| super::recent::find(c, key)) {
+        Ok(Some(c)) => c,
+        _ => lookup_entry(key),
     };
     if let Some(e) = c.entry {
         records::add_call(
@@ -181,17 +185,15 @@ fn enter_counted(label: LabelId, sizes: [u64; 3], array_elements: u64) -> Counte
 
 #[cold]
 #[inline(never)]
-fn lookup_entry(epoch: u64, parent: NodeId, label: LabelId, newest: Cached) -> Cached {
+fn lookup_entry(key: EntryKey) -> Cached {
+    let (epoch, parent, label) = key;
     super::sampler::arm_this_thread(epoch);
     let node = tree::child(epoch, parent, label);
     let c = Cached {
-        epoch,
-        parent,
-        label,
         node,
         entry: records::entry_of(epoch, node),
     };
-    let _ = ENTRIES.try_with(|e| e.set([c, newest]));
+    let _ = ENTRIES.try_with(|e| super::recent::insert(e, key, c));
     c
 }
 
@@ -278,7 +280,12 @@ pub struct OpGuard {
 /// let norm = xs.iter().map(|x| x * x).sum::<f64>().sqrt();
 /// # assert_eq!(norm.round(), 32.0);
 /// ```
+///
+/// The op is recorded at the line that called `op` (see
+/// `SessionBuilder::call_sites`); a function of yours that reports through
+/// `op` and is marked `#[track_caller]` passes its own caller's line on.
 #[inline]
+#[track_caller]
 pub fn op(
     name: &'static str,
     class: OpClass,
@@ -287,9 +294,14 @@ pub fn op(
     bytes_read: usize,
     bytes_written: usize,
 ) -> OpGuard {
+    // Read here: a closure does not see `#[track_caller]`'s location.
+    let caller = std::panic::Location::caller();
     OpGuard {
         guard: Guard::enter(
-            || tree::op_label(name, class, dtype),
+            || {
+                let site = CALL_SITES.load(Ordering::Relaxed).then_some(caller);
+                tree::op_label(name, class, dtype, site)
+            },
             [elements as u64, bytes_read as u64, bytes_written as u64],
         ),
         restore: None,

@@ -24,7 +24,8 @@ static PEAK: AtomicI64 = AtomicI64::new(0);
 /// heap growing in small steps would otherwise rescan on every step).
 static SNAPSHOT_AT: AtomicI64 = AtomicI64::new(0);
 /// Who held the bytes when the shared counter last reached a new peak.
-static AT_PEAK: Mutex<Vec<(NodeId, u64)>> = Mutex::new(Vec::new());
+/// (owner, bytes, blocks) then.
+static AT_PEAK: Mutex<Vec<(NodeId, u64, u64)>> = Mutex::new(Vec::new());
 
 thread_local! {
     static BUSY: Cell<bool> = const { Cell::new(false) };
@@ -52,7 +53,7 @@ pub(crate) fn reset() {
 }
 
 /// The peak, and who held the bytes then (largest first).
-pub(crate) fn peak() -> (u64, Vec<(NodeId, u64)>) {
+pub(crate) fn peak() -> (u64, Vec<(NodeId, u64, u64)>) {
     let mut at = AT_PEAK.lock().unwrap_or_else(|e| e.into_inner()).clone();
     at.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     (PEAK.load(Ordering::Relaxed).max(0) as u64, at)
@@ -64,15 +65,12 @@ pub(crate) fn peak() -> (u64, Vec<(NodeId, u64)>) {
 /// never blocks (a busy table skips the snapshot, keeping the previous one).
 fn snapshot_holders() {
     let e = epoch();
-    let mut live = std::collections::HashMap::new();
+    let (mut live, mut blocks) = Default::default();
     records::add_live(e, Field::heap_bytes, Field::heap_bytes_freed, &mut live);
-    super::held::add_live(e, &mut live);
+    records::add_live(e, Field::heap_allocations, Field::heap_frees, &mut blocks);
+    super::held::add_live(e, &mut live, &mut blocks);
     if let Ok(mut at) = AT_PEAK.try_lock() {
-        *at = live
-            .into_iter()
-            .filter(|&(_, b)| b > 0)
-            .map(|(n, b)| (n, b as u64))
-            .collect();
+        *at = super::held::holders(&live, &blocks);
     }
 }
 

@@ -19,7 +19,8 @@ use super::live::BUFFERS as LIVE;
 static PEAK: AtomicI64 = AtomicI64::new(0);
 /// Live bytes when the owners were last taken.
 static SNAPSHOT_AT: AtomicI64 = AtomicI64::new(0);
-static AT_PEAK: Mutex<Vec<(NodeId, u64)>> = Mutex::new(Vec::new());
+/// (owner, bytes, buffers) at the last snapshot.
+static AT_PEAK: Mutex<Vec<(NodeId, u64, u64)>> = Mutex::new(Vec::new());
 
 /// Forgets everything (session `epoch` starts).
 pub(crate) fn reset(epoch: u64) {
@@ -30,8 +31,9 @@ pub(crate) fn reset(epoch: u64) {
     EPOCH.store(epoch, Relaxed);
 }
 
-/// `owner` (allocated in session `epoch`) now holds `delta` more bytes.
-pub(crate) fn update(epoch: u64, owner: NodeId, delta: i64) {
+/// `owner` (allocated in session `epoch`) now holds `delta` more bytes in
+/// `blocks` more buffers (1: a new buffer, -1: one freed, 0: one resized).
+pub(crate) fn update(epoch: u64, owner: NodeId, delta: i64, blocks: i64) {
     if epoch != EPOCH.load(Relaxed) || epoch != super::state::epoch() {
         return; // a buffer of an earlier session
     }
@@ -40,7 +42,19 @@ pub(crate) fn update(epoch: u64, owner: NodeId, delta: i64) {
     } else {
         Field::held_bytes_released
     };
-    records::add(epoch, owner, [(field, delta.unsigned_abs())]);
+    let blocks_field = if blocks >= 0 {
+        Field::held_blocks
+    } else {
+        Field::held_blocks_released
+    };
+    records::add(
+        epoch,
+        owner,
+        [
+            (field, delta.unsigned_abs()),
+            (blocks_field, blocks.unsigned_abs()),
+        ],
+    );
     let live = LIVE.fetch_add(delta, Relaxed).saturating_add(delta);
     if live > PEAK.load(Relaxed) && PEAK.fetch_max(live, Relaxed) < live {
         let at = SNAPSHOT_AT.load(Relaxed);
@@ -57,25 +71,29 @@ pub(crate) fn update(epoch: u64, owner: NodeId, delta: i64) {
 /// Takes the owners of live buffer bytes now; never blocks (a busy table
 /// keeps the previous snapshot).
 fn snapshot(epoch: u64) {
-    let mut live = HashMap::new();
-    records::add_live(
-        epoch,
-        Field::held_bytes,
-        Field::held_bytes_released,
-        &mut live,
-    );
+    let (mut live, mut blocks) = (HashMap::new(), HashMap::new());
+    add_live(epoch, &mut live, &mut blocks);
     if let Ok(mut at) = AT_PEAK.try_lock() {
-        at.clear();
-        at.extend(
-            live.into_iter()
-                .filter(|&(_, b)| b > 0)
-                .map(|(n, b)| (n, b as u64)),
-        );
+        *at = holders(&live, &blocks);
     }
 }
 
+/// (node, bytes, blocks) of every node holding bytes.
+pub(crate) fn holders(
+    live: &HashMap<NodeId, i64>,
+    blocks: &HashMap<NodeId, i64>,
+) -> Vec<(NodeId, u64, u64)> {
+    live.iter()
+        .filter(|&(_, &b)| b > 0)
+        .map(|(&n, &b)| {
+            let k = blocks.get(&n).copied().unwrap_or(0).max(0);
+            (n, b as u64, k as u64)
+        })
+        .collect()
+}
+
 /// The peak of live buffer bytes and who held them then, largest first.
-pub(crate) fn peak(epoch: u64) -> (u64, Vec<(NodeId, u64)>) {
+pub(crate) fn peak(epoch: u64) -> (u64, Vec<(NodeId, u64, u64)>) {
     if EPOCH.load(Relaxed) != epoch {
         return (0, Vec::new());
     }
@@ -84,9 +102,19 @@ pub(crate) fn peak(epoch: u64) -> (u64, Vec<(NodeId, u64)>) {
     (PEAK.load(Relaxed).max(0) as u64, at)
 }
 
-/// Adds each owner's live buffer bytes into `out`.
-pub(crate) fn add_live(epoch: u64, out: &mut HashMap<NodeId, i64>) {
+/// Adds each owner's live buffer bytes into `bytes` and buffers into `blocks`.
+pub(crate) fn add_live(
+    epoch: u64,
+    bytes: &mut HashMap<NodeId, i64>,
+    blocks: &mut HashMap<NodeId, i64>,
+) {
     if EPOCH.load(Relaxed) == epoch {
-        records::add_live(epoch, Field::held_bytes, Field::held_bytes_released, out);
+        records::add_live(epoch, Field::held_bytes, Field::held_bytes_released, bytes);
+        records::add_live(
+            epoch,
+            Field::held_blocks,
+            Field::held_blocks_released,
+            blocks,
+        );
     }
 }

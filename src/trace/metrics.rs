@@ -263,6 +263,11 @@ metrics! {
     /// Bytes of buffers allocated here that were freed or shrunk since, on
     /// any thread.
     held_bytes_released: u64 = Sum internal,
+    /// Buffers allocated here (by their owner); minus
+    /// `held_blocks_released`, the buffers this node holds.
+    held_blocks: u64 = Sum internal,
+    /// Buffers allocated here that were freed since.
+    held_blocks_released: u64 = Sum internal,
     /// Heap allocations outside ndprof's buffers (plain `Vec`s, strings, ...)
     /// made here; only with `alloc::Tracking` as the global allocator.
     heap_allocations: u64 = Sum,

@@ -20,6 +20,7 @@ pub(crate) mod heap;
 mod held;
 mod live;
 mod metrics;
+mod recent;
 pub(crate) mod recording;
 mod records;
 mod sampler;

@@ -2,7 +2,7 @@
 //! recorded. Only the profiler's `Session` calls these, after its
 //! one-session-per-process check.
 
-use super::events::set_value_ranges;
+use super::events::{set_call_sites, set_value_ranges};
 use super::metrics::Metrics;
 use super::sampler::{self, SamplerConfig};
 use super::scalar::{set_scalar_time_every, ScalarSite};
@@ -20,6 +20,8 @@ pub(crate) struct Options {
     pub scalar_time_every: u64,
     /// Integer-producing ops report their value ranges.
     pub value_ranges: bool,
+    /// Ops are recorded per call site (file:line).
+    pub call_sites: bool,
 }
 
 /// Starts recording for a new session and returns its epoch: an empty call
@@ -31,6 +33,7 @@ pub(crate) struct Options {
 pub(crate) fn start(opts: Options) -> Result<u64, String> {
     set_scalar_time_every(opts.scalar_time_every);
     set_value_ranges(opts.value_ranges);
+    set_call_sites(opts.call_sites);
     let e = state::next_epoch();
     tree::reset(e);
     held::reset(e);
@@ -71,12 +74,14 @@ pub(crate) struct Drained {
     /// The most buffer bytes live at once among buffers allocated during the session.
     pub peak_bytes: u64,
     /// The nodes that had allocated those bytes, with their share, largest first.
-    pub peak_owners: Vec<(NodeId, u64)>,
+    /// (node, bytes, buffers).
+    pub peak_owners: Vec<(NodeId, u64, u64)>,
     /// With `alloc::Tracking`: the most bytes live at once, buffers and the
     /// rest of the heap together, low by at most `heap::FLUSH_BYTES` per thread.
     pub heap_peak_bytes: u64,
     /// Who held them then, by allocating node, largest first.
-    pub heap_peak_owners: Vec<(NodeId, u64)>,
+    /// (node, bytes, blocks).
+    pub heap_peak_owners: Vec<(NodeId, u64, u64)>,
     /// The sampler's period in nanoseconds of CPU time (0: no sampler).
     pub sample_period_ns: u64,
     /// CPU time of samples that found the sample ring full (not attributed).
@@ -155,6 +160,6 @@ fn site_node(epoch: u64, node: NodeId, site: usize) -> NodeId {
     tree::child(
         epoch,
         node,
-        tree::op_label(site.name, site.class, site.dtype),
+        tree::op_label(site.name, site.class, site.dtype, None),
     )
 }

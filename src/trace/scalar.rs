@@ -160,7 +160,7 @@ pub(crate) fn count_scalar(s: &ScalarOp, weight: u64) -> (u64, NodeId) {
     let (node, entry) = match cached {
         (e, p, a, node, entry) if (e, p, a) == (epoch, parent, site) => (node, entry),
         _ => {
-            let label = tree::op_label(s.site.name, s.site.class, s.site.dtype);
+            let label = tree::op_label(s.site.name, s.site.class, s.site.dtype, None);
             let node = tree::child(epoch, parent, label);
             let entry = records::entry_of(epoch, node);
             let _ = ENTRIES.try_with(|c| c[way].set((epoch, parent, site, node, entry)));
@@ -196,7 +196,7 @@ pub(crate) fn count_scalar(s: &ScalarOp, weight: u64) -> (u64, NodeId) {
 fn scalar_exact(s: &ScalarOp) -> OpGuard {
     if s.writes_integer && value_ranges() {
         let mut live = enter(
-            tree::op_label(s.site.name, s.site.class, s.site.dtype),
+            tree::op_label(s.site.name, s.site.class, s.site.dtype, None),
             [1, s.bytes_read as u64, s.bytes_written as u64],
             0,
         );
@@ -217,7 +217,7 @@ fn scalar_exact(s: &ScalarOp) -> OpGuard {
 
 fn scalar_instrumented(s: &ScalarOp) -> OpGuard {
     let every = SCALAR_TIME_EVERY.load(Ordering::Relaxed);
-    let label = tree::op_label(s.site.name, s.site.class, s.site.dtype);
+    let label = tree::op_label(s.site.name, s.site.class, s.site.dtype, None);
     let weight = if every <= 1 {
         1
     } else {

@@ -9,6 +9,7 @@ use super::class::OpClass;
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::panic::Location;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -59,12 +60,41 @@ pub(crate) struct Label {
     pub kind: LabelKind,
     /// Ops only.
     pub class: Option<OpClass>,
+    /// Ops only: the line of the user's code that called the op, when the
+    /// session records call sites.
+    pub site: Option<Site>,
+}
+
+/// A line of source code: where an op was called from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Site {
+    pub file: &'static str,
+    pub line: u32,
+}
+
+impl Site {
+    /// The call site `loc`, or `None` when it lies inside ndprof's runtime
+    /// (an op reached through a function without `#[track_caller]`): such
+    /// a line would name ndprof's code, not the user's.
+    fn of(loc: &'static Location<'static>) -> Option<Site> {
+        let file = loc.file();
+        let prefix = file!().strip_suffix("trace/tree.rs").unwrap_or("src/");
+        let internal = file.strip_prefix(prefix).is_some_and(|rest| {
+            ["ops/", "array/", "trace/", "dtype/", "buffer.rs", "alloc/"]
+                .iter()
+                .any(|p| rest.starts_with(p))
+        });
+        (!internal).then_some(Site {
+            file,
+            line: loc.line(),
+        })
+    }
 }
 
 struct Labels {
     list: Vec<Label>,
     scopes: HashMap<&'static str, LabelId>,
-    ops: HashMap<(&'static str, &'static str), LabelId>,
+    ops: HashMap<(&'static str, &'static str, Option<Site>), LabelId>,
 }
 
 static LABELS: Mutex<Option<Labels>> = Mutex::new(None);
@@ -77,6 +107,7 @@ fn with_labels<R>(f: impl FnOnce(&mut Labels) -> R) -> R {
             dtype: "",
             kind: LabelKind::Scope,
             class: None,
+            site: None,
         }],
         scopes: HashMap::new(),
         ops: HashMap::new(),
@@ -116,6 +147,7 @@ fn intern_scope<'a>(name: &'a str, keep: impl FnOnce(&'a str) -> &'static str) -
                 dtype: "",
                 kind: LabelKind::Scope,
                 class: None,
+                site: None,
             },
         );
         l.scopes.insert(name, id);
@@ -159,27 +191,32 @@ type ChildCache = (u64, HashMap<(NodeId, LabelId), NodeId>);
 
 thread_local! {
     static CHILDREN: RefCell<ChildCache> = RefCell::new((0, HashMap::new()));
-    static OP_LABELS: RefCell<HashMap<(usize, usize), LabelId>> = RefCell::new(HashMap::new());
+    static OP_LABELS: RefCell<HashMap<OpKey, LabelId>> = RefCell::new(HashMap::new());
     /// The last (epoch, parent, label) -> node lookups: loops repeat the same few.
-    static LAST_CHILD: Cell<[(u64, NodeId, LabelId, NodeId); 2]> = const { Cell::new([(0, 0, 0, 0); 2]) };
-    static LAST_OP: Cell<[(usize, usize, LabelId); 2]> = const { Cell::new([(0, 0, 0); 2]) };
+    static LAST_CHILD: Cell<[(ChildKey, NodeId); RECENT]> = const { Cell::new([((0, 0, 0), 0); RECENT]) };
+    static LAST_OP: Cell<[(OpKey, LabelId); RECENT]> = const { Cell::new([((0, 0, 0), 0); RECENT]) };
 }
+
+/// How many recent lookups each thread keeps per cache: a loop body with up
+/// to this many distinct ops (or call sites) never misses.
+const RECENT: usize = 8;
+
+/// A child lookup's cache key: (epoch, parent, label); epoch 0 is never a session's.
+type ChildKey = (u64, NodeId, LabelId);
+
+/// An op label's cache key: the addresses of its name, dtype and call site
+/// (0: none).
+type OpKey = (usize, usize, usize);
 
 /// The node for `label` under `parent` in session `epoch`.
 #[inline]
 pub(crate) fn child(epoch: u64, parent: NodeId, label: LabelId) -> NodeId {
-    if let Ok(last) = LAST_CHILD.try_with(Cell::get) {
-        for (e, p, l, n) in last {
-            if e == epoch && p == parent && l == label {
-                return n;
-            }
-        }
+    let key = (epoch, parent, label);
+    if let Ok(Some(n)) = LAST_CHILD.try_with(|c| super::recent::find(c, key)) {
+        return n;
     }
     let node = child_slow(epoch, parent, label);
-    let _ = LAST_CHILD.try_with(|c| {
-        let [a, _] = c.get();
-        c.set([(epoch, parent, label, node), a]);
-    });
+    let _ = LAST_CHILD.try_with(|c| super::recent::insert(c, key, node));
     node
 }
 
@@ -226,31 +263,35 @@ fn child_slow(epoch: u64, parent: NodeId, label: LabelId) -> NodeId {
     node
 }
 
-/// The label of op `name` of `class` computing in `dtype` (cached per thread
-/// by address).
+/// The label of op `name` of `class` computing in `dtype`, called from
+/// `site` if given (cached per thread by address).
 #[inline]
-pub(crate) fn op_label(name: &'static str, class: OpClass, dtype: &'static str) -> LabelId {
-    let key = (name.as_ptr() as usize, dtype.as_ptr() as usize);
-    if let Ok(last) = LAST_OP.try_with(Cell::get) {
-        for (a, b, l) in last {
-            if (a, b) == key {
-                return l;
-            }
-        }
+pub(crate) fn op_label(
+    name: &'static str,
+    class: OpClass,
+    dtype: &'static str,
+    site: Option<&'static Location<'static>>,
+) -> LabelId {
+    let key = (
+        name.as_ptr() as usize,
+        dtype.as_ptr() as usize,
+        site.map_or(0, |s| s as *const Location as usize),
+    );
+    if let Ok(Some(l)) = LAST_OP.try_with(|c| super::recent::find(c, key)) {
+        return l;
     }
-    let l = op_label_slow(name, class, dtype, key);
-    let _ = LAST_OP.try_with(|c| {
-        let [a, _] = c.get();
-        c.set([(key.0, key.1, l), a]);
-    });
+    let l = op_label_slow(name, class, dtype, site, key);
+    let _ = LAST_OP.try_with(|c| super::recent::insert(c, key, l));
     l
 }
 
+#[cold]
 fn op_label_slow(
     name: &'static str,
     class: OpClass,
     dtype: &'static str,
-    key: (usize, usize),
+    site: Option<&'static Location<'static>>,
+    key: OpKey,
 ) -> LabelId {
     let cached = OP_LABELS
         .try_with(|c| c.borrow().get(&key).copied())
@@ -259,8 +300,9 @@ fn op_label_slow(
     if let Some(l) = cached {
         return l;
     }
+    let site = site.and_then(Site::of);
     let l = with_labels(|l| {
-        if let Some(&id) = l.ops.get(&(name, dtype)) {
+        if let Some(&id) = l.ops.get(&(name, dtype, site)) {
             return id;
         }
         let id = push_label(
@@ -270,9 +312,10 @@ fn op_label_slow(
                 dtype,
                 kind: LabelKind::Op,
                 class: Some(class),
+                site,
             },
         );
-        l.ops.insert((name, dtype), id);
+        l.ops.insert((name, dtype, site), id);
         id
     });
     let _ = OP_LABELS.try_with(|c| c.borrow_mut().insert(key, l));

@@ -38,6 +38,7 @@ fn negative_power_error() -> Error {
 /// Starts timing op `name` computing in `dt`: `n` results of `out_dt` from
 /// `inputs` input elements. Created before the result is allocated, so the
 /// allocation is charged to the op.
+#[track_caller]
 fn op_guard(
     name: &'static str,
     dt: DType,
@@ -95,6 +96,7 @@ impl Array {
     ///
     /// # Errors
     /// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) for `-` on bool; allocation failure.
+    #[track_caller]
     pub fn unary(&self, op: UnaryOp) -> Result<Array> {
         let dt = op.result_dtype(self.dtype())?;
         let mut g = op_guard(op.name(), dt, self.len(), self.len(), dt);
@@ -108,6 +110,7 @@ impl Array {
     ///
     /// # Errors
     /// Shape or dtype mismatch with `out`.
+    #[track_caller]
     pub fn unary_into(&self, op: UnaryOp, out: &mut Array) -> Result<()> {
         out.check_writable()?;
         let dt = op.result_dtype(self.dtype())?;
@@ -123,6 +126,7 @@ impl Array {
     /// # Errors
     /// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) when the result's dtype differs from the
     /// array's (e.g. `sqrt` of an integer array).
+    #[track_caller]
     pub fn unary_inplace(&mut self, op: UnaryOp) -> Result<()> {
         self.check_writable()?;
         let dt = op.result_dtype(self.dtype())?;
@@ -160,6 +164,7 @@ impl Array {
     /// [`ShapeMismatch`](crate::error::ErrorKind::ShapeMismatch) if the shapes do not broadcast;
     /// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) for bool subtraction;
     /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for negative integer powers.
+    #[track_caller]
     pub fn binary(&self, op: BinaryOp, other: &Array) -> Result<Array> {
         let shape = broadcast_shapes(self.shape(), other.shape())?;
         let dt = self.binary_dtype(op, other)?;
@@ -181,6 +186,7 @@ impl Array {
     ///
     /// # Errors
     /// As [`binary`](Self::binary), and shape or dtype mismatch with `out`.
+    #[track_caller]
     pub fn binary_into(&self, op: BinaryOp, other: &Array, out: &mut Array) -> Result<()> {
         out.check_writable()?;
         let shape = broadcast_shapes(self.shape(), other.shape())?;
@@ -205,6 +211,7 @@ impl Array {
     /// # Errors
     /// As [`binary`](Self::binary); [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) when the
     /// result cannot be stored back.
+    #[track_caller]
     pub fn binary_inplace(&mut self, op: BinaryOp, other: &Array) -> Result<()> {
         self.check_writable()?;
         self.check_broadcast_into(other.shape())?;
@@ -271,6 +278,7 @@ impl Array {
     /// # Errors
     /// As [`binary`](Self::binary); [`CastOverflow`](crate::error::ErrorKind::CastOverflow) if an integer
     /// scalar does not fit the array's integer dtype.
+    #[track_caller]
     pub fn binary_scalar(&self, op: BinaryOp, s: impl Into<Scalar>) -> Result<Array> {
         let s = s.into();
         let dt = self.scalar_dtype(op, s)?;
@@ -287,6 +295,7 @@ impl Array {
     /// # Errors
     /// As [`Array::binary_scalar`]; [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) or
     /// [`ShapeMismatch`](crate::error::ErrorKind::ShapeMismatch) for a wrong `out`.
+    #[track_caller]
     pub fn binary_scalar_into(
         &self,
         op: BinaryOp,
@@ -306,6 +315,7 @@ impl Array {
     ///
     /// # Errors
     /// As [`binary_scalar`](Self::binary_scalar).
+    #[track_caller]
     pub fn scalar_binary(s: impl Into<Scalar>, op: BinaryOp, a: &Array) -> Result<Array> {
         let s = s.into();
         let dt = a.scalar_dtype(op, s)?;
@@ -320,6 +330,7 @@ impl Array {
     ///
     /// # Errors
     /// As [`binary_inplace`](Self::binary_inplace) and [`binary_scalar`](Self::binary_scalar).
+    #[track_caller]
     pub fn binary_scalar_inplace(&mut self, op: BinaryOp, s: impl Into<Scalar>) -> Result<()> {
         self.check_writable()?;
         let s = s.into();
@@ -357,6 +368,7 @@ impl Array {
     ///
     /// # Errors
     /// [`ShapeMismatch`](crate::error::ErrorKind::ShapeMismatch) if the shapes do not broadcast.
+    #[track_caller]
     pub fn compare(&self, op: CompareOp, other: &Array) -> Result<Array> {
         let shape = broadcast_shapes(self.shape(), other.shape())?;
         let dt = DType::promote(self.dtype(), other.dtype());
@@ -376,6 +388,7 @@ impl Array {
     ///
     /// # Errors
     /// As [`compare`](Self::compare).
+    #[track_caller]
     pub fn compare_scalar(&self, op: CompareOp, s: impl Into<Scalar>) -> Result<Array> {
         let s = s.into();
         let dt = match weak_scalar_dtype(self.dtype(), s) {

@@ -13,6 +13,7 @@ macro_rules! named_unary {
             ///
             /// # Errors
             /// See [`Array::unary`].
+            #[track_caller]
             pub fn $name(&self) -> Result<Array> {
                 self.unary(UnaryOp::$op)
             }
@@ -38,6 +39,7 @@ macro_rules! named_binary {
             ///
             /// # Errors
             /// See [`Array::binary`].
+            #[track_caller]
             pub fn $name(&self, other: &Array) -> Result<Array> {
                 self.binary(BinaryOp::$op, other)
             }
@@ -46,6 +48,7 @@ macro_rules! named_binary {
             ///
             /// # Errors
             /// See [`Array::binary_scalar`].
+            #[track_caller]
             pub fn $scalar(&self, s: impl Into<Scalar>) -> Result<Array> {
                 self.binary_scalar(BinaryOp::$op, s)
             }
@@ -72,6 +75,7 @@ macro_rules! named_compare {
             ///
             /// # Errors
             /// See [`Array::compare`].
+            #[track_caller]
             pub fn $name(&self, other: &Array) -> Result<Array> {
                 self.compare(CompareOp::$op, other)
             }

@@ -149,6 +149,16 @@
 //! # }
 //! ```
 //!
+//! ### Many ranks
+//!
+//! With the `mpi` feature, `ndprof::mpi` runs a session on every rank of a
+//! communicator (`Session::builder().mpi(&world)`), gathers the ranks'
+//! reports to rank 0 and writes one folder with the imbalance per path
+//! ([`report::ranks`]) and the `rank-imbalance` advice; its helpers
+//! (`barrier`, `allreduce_sum`, `send`, `receive`, `send_receive`) are
+//! recorded as ops of class [`trace::OpClass::Communication`]. See
+//! `examples/mpi_heat.rs`.
+//!
 //! ## Advice
 //!
 //! Advice is one explicit pass over a report ([`report::advise`]), run
@@ -157,8 +167,8 @@
 //! Deterministic rules, each with its evidence and estimated saving, printed
 //! as `advice[RULE]: path: message (evidence; saving)`: `scalar-loop`,
 //! `manual-reduction`, `append-growth`, `dtype-downsize` (integer values
-//! that fit a smaller dtype; needs [`SessionBuilder::value_ranges`]) and
-//! `temporaries`. See [`report::advice`].
+//! that fit a smaller dtype; needs [`SessionBuilder::value_ranges`]),
+//! `temporaries` and `rank-imbalance` (reports merged from MPI ranks). See [`report::advice`].
 //!
 //! ## Reports from files
 //!
@@ -194,6 +204,8 @@ pub mod buffer;
 pub mod dtype;
 pub mod error;
 pub mod io;
+#[cfg(feature = "mpi")]
+pub mod mpi;
 pub mod ops;
 pub mod profiler;
 pub mod report;

@@ -51,8 +51,9 @@ enum Command {
         #[arg(long, default_value = "time")]
         metric: Metric,
     },
-    /// Print a report.json as text: the cProfile-style table, the heap
-    /// summary and the advice.
+    /// Print a report.json (or a run's folder holding one) as text: the
+    /// cProfile-style table, the imbalance across MPI ranks when the report
+    /// was merged from ranks, the heap summary and the advice.
     Report {
         report: PathBuf,
         /// Also suggest float32 for float64 work (changes precision).
@@ -158,13 +159,25 @@ fn run(command: Command) -> ndprof::Result<()> {
             Ok(())
         }
         Command::Report { report, precision } => {
+            // A run's folder stands for its report.json.
+            let report = if report.is_dir() {
+                report.join("report.json")
+            } else {
+                report
+            };
             let mut r = Report::load(&report)?;
             let opts = AdviceOptions {
                 precision,
                 ..AdviceOptions::default()
             };
             r.advice = advise(&r, &opts);
-            out!("{}\n{}", r.table(), r.summary());
+            let ranks = ndprof::report::ranks::imbalance_text(&r, 20);
+            let ranks = if ranks.is_empty() {
+                ranks
+            } else {
+                format!("{ranks}\n")
+            };
+            out!("{}\n{ranks}{}", r.table(), r.summary());
             Ok(())
         }
         Command::Flamegraph {

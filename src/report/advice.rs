@@ -8,6 +8,7 @@
 //! | `append-growth` | growth whose copied bytes dwarf the final array | preallocate (`zeros`, `with_capacity`) |
 //! | `dtype-downsize` | integer values that fit a smaller dtype (needs `SessionBuilder::value_ranges`); float64 only with [`AdviceOptions::precision`] | the smaller dtype |
 //! | `temporaries` | a scope allocating and freeing 16+ buffers (1 MiB+) | `*_into(.., &mut out)` or in-place ops |
+//! | `rank-imbalance` | a report merged from MPI ranks where a scope's slowest rank takes 1.2x the mean or more (communication excluded) and the others' wait is 5%+ of the run's rank-time | move work off the slowest rank |
 //!
 //! Each piece of advice prints as one line starting `advice[RULE]: `.
 //!
@@ -33,18 +34,20 @@
 //! ```
 
 use super::model::{human_time, Advice, Report};
+use super::ranks::PathImbalance;
 use crate::alloc::human_bytes;
 use crate::dtype::{DType, Kind};
 use crate::profiler::{Children, Record};
 use crate::trace::{LabelKind, OpClass};
 
 /// The rules, by id.
-pub const RULES: [&str; 5] = [
+pub const RULES: [&str; 6] = [
     "scalar-loop",
     "manual-reduction",
     "append-growth",
     "dtype-downsize",
     "temporaries",
+    "rank-imbalance",
 ];
 
 /// Thresholds and opt-ins of the rules.
@@ -70,6 +73,13 @@ pub struct AdviceOptions {
     /// Bandwidth assumed for a vectorized pass when estimating savings, in
     /// bytes per nanosecond (GB/s).
     pub vector_gbps: f64,
+    /// A scope is imbalanced across MPI ranks when its slowest rank takes
+    /// this many times the mean (`rank-imbalance`).
+    pub imbalance_ratio: f64,
+    /// ... and the other ranks wait at least this long for it, summed ...
+    pub min_wait_ns: f64,
+    /// ... and at least this share of the run's rank-time (wall time x ranks).
+    pub min_wait_share: f64,
 }
 
 impl Default for AdviceOptions {
@@ -82,6 +92,9 @@ impl Default for AdviceOptions {
             min_temporary_bytes: 1 << 20,
             growth_factor: 4.0,
             vector_gbps: 10.0,
+            imbalance_ratio: 1.2,
+            min_wait_ns: 1e6,
+            min_wait_share: 0.05,
         }
     }
 }
@@ -94,7 +107,69 @@ pub fn advise(report: &Report, opts: &AdviceOptions) -> Vec<Advice> {
     out.extend(append_growth(report, opts));
     out.extend(dtype_downsize(report, opts));
     out.extend(temporaries(report, &children, opts));
+    out.extend(rank_imbalance(report, opts));
     out
+}
+
+/// Scopes whose slowest rank keeps the others waiting (reports merged from
+/// MPI ranks): the three most waited-for, skipping a scope inside one
+/// already reported for the same rank.
+fn rank_imbalance(report: &Report, opts: &AdviceOptions) -> Vec<Advice> {
+    // The most waited-for scopes; a scope inside one already chosen for the
+    // same rank replaces it when it holds most of that wait (the more
+    // precise place to act), else is skipped.
+    let mut chosen: Vec<&PathImbalance> = Vec::new();
+    for i in &report.imbalance {
+        let rank_time = report.meta.wall_ns * i.per_rank_ns.len() as f64;
+        if i.kind != LabelKind::Scope
+            || i.max_over_mean < opts.imbalance_ratio
+            || i.wait_ns < opts.min_wait_ns
+            || i.wait_ns < opts.min_wait_share * rank_time
+        {
+            continue;
+        }
+        if chosen
+            .iter()
+            .any(|c| c.slowest_rank == i.slowest_rank && c.path.starts_with(&i.path))
+        {
+            continue; // a scope inside this one already says it
+        }
+        let outer = chosen
+            .iter()
+            .position(|c| c.slowest_rank == i.slowest_rank && i.path.starts_with(&c.path));
+        match outer {
+            Some(at) if i.wait_ns >= 0.8 * chosen[at].wait_ns => chosen[at] = i,
+            Some(_) => {}
+            None if chosen.len() < 3 => chosen.push(i),
+            None => {}
+        }
+    }
+    chosen
+        .into_iter()
+        .map(|i| Advice {
+            rule: "rank-imbalance".into(),
+            path: i.path.clone(),
+            message: format!(
+                "rank {} is the slowest here and the other ranks wait for it at the next \
+                 collective: move work off rank {} (fewer rows or cells), or balance the \
+                 decomposition by measured cost",
+                i.slowest_rank, i.slowest_rank
+            ),
+            evidence: format!(
+                "over {} ranks, time less communication: max {} on rank {}, mean {}, median {}, \
+                 min {} (max/mean {:.2})",
+                i.per_rank_ns.len(),
+                human_time(i.max_ns),
+                i.slowest_rank,
+                human_time(i.mean_ns),
+                human_time(i.median_ns),
+                human_time(i.min_ns),
+                i.max_over_mean
+            ),
+            saving_ns: Some(i.wait_ns),
+            saving_bytes: None,
+        })
+        .collect()
 }
 
 /// Sums `f` over records without wrapping.

@@ -81,10 +81,21 @@ pub fn write_json(report: &Report, w: &mut dyn Write) -> Result<()> {
     })
     .map_err(io)?;
     field(w, "heap", &report.heap, false)?;
-    let (repeats, timeline) = (!report.repeats.is_empty(), !report.timeline.is_empty());
-    field(w, "advice", &report.advice, !repeats && !timeline)?;
-    if repeats {
-        field(w, "repeats", &report.repeats, !timeline)?;
+    // The optional fields present, each as pretty JSON, then the timeline.
+    let mut tail: Vec<(&str, &dyn Json)> = vec![("advice", &report.advice)];
+    if !report.repeats.is_empty() {
+        tail.push(("repeats", &report.repeats));
+    }
+    if let Some(rank) = &report.rank {
+        tail.push(("rank", rank));
+    }
+    if !report.imbalance.is_empty() {
+        tail.push(("imbalance", &report.imbalance));
+    }
+    let timeline = !report.timeline.is_empty();
+    let last = tail.len() - 1;
+    for (k, (name, v)) in tail.into_iter().enumerate() {
+        field(w, name, v, k == last && !timeline)?;
     }
     if timeline {
         // One point per line, as the records.

@@ -176,5 +176,7 @@ pub(crate) fn from_v2(value: serde_json::Value) -> Result<Report> {
         advice: old.advice,
         repeats: Vec::new(),
         timeline: Vec::new(),
+        rank: None,
+        imbalance: Vec::new(),
     })
 }

@@ -45,6 +45,8 @@ impl Report {
             advice: Vec::new(),
             repeats: Vec::new(),
             timeline: Vec::new(),
+            rank: None,
+            imbalance: Vec::new(),
         };
         merged.heap.peak_contributors.clear();
         let mut index: HashMap<(Option<usize>, String), usize> = HashMap::new();

@@ -21,6 +21,7 @@ mod merge;
 pub mod model;
 mod output;
 pub mod pprof;
+pub mod ranks;
 pub mod svg;
 pub mod text;
 pub mod timeline_svg;

@@ -3,6 +3,7 @@
 
 use crate::alloc::default_allocator;
 use crate::profiler::{find_path, path_of, EventCost, Mode, Profile, Record, TimelinePoint};
+use crate::trace::LabelKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -38,6 +39,42 @@ pub struct Report {
     /// and after merging.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeline: Vec<TimelinePoint>,
+    /// The MPI rank this report is from (a session on a communicator;
+    /// `None` otherwise and in merged reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u32>,
+    /// A report merged from MPI ranks: how each path's time spread across
+    /// the ranks (see [`ranks`](super::ranks)), most waited-for first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imbalance: Vec<PathImbalance>,
+}
+
+/// How one path's time spread across MPI ranks (see [`ranks`](super::ranks)).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PathImbalance {
+    /// The scope/op path (frame names).
+    pub path: Vec<String>,
+    /// Whether the path ends in a scope or an op.
+    pub kind: LabelKind,
+    /// Time inside the path on the fastest rank (a rank that never entered
+    /// it counts as 0), nanoseconds, as each rank's report measured it;
+    /// for a scope, less the time of the communication ops inside it.
+    pub min_ns: f64,
+    /// The median over ranks.
+    pub median_ns: f64,
+    /// The slowest rank's time.
+    pub max_ns: f64,
+    /// The mean over ranks.
+    pub mean_ns: f64,
+    /// `max_ns / mean_ns`: 1 is perfectly balanced.
+    pub max_over_mean: f64,
+    /// The rank with `max_ns`.
+    pub slowest_rank: u32,
+    /// What the other ranks wait for the slowest at the next collective,
+    /// summed over ranks: the sum of `max_ns - t` (rank-nanoseconds).
+    pub wait_ns: f64,
+    /// Each rank's time, by rank.
+    pub per_rank_ns: Vec<f64>,
 }
 
 /// A scope run repeatedly, each run timed by the wall clock around it (exact
@@ -339,6 +376,8 @@ impl Report {
             advice: Vec::new(),
             repeats: Vec::new(),
             timeline: p.timeline().to_vec(),
+            rank: None,
+            imbalance: Vec::new(),
         }
     }
 

@@ -153,6 +153,10 @@ pub fn write_text(report: &Report, w: &mut dyn Write) -> Result<()> {
     if !hot.is_empty() {
         writeln!(w, "{hot}").map_err(io)?;
     }
+    let ranks = super::ranks::imbalance_text(report, 20);
+    if !ranks.is_empty() {
+        writeln!(w, "{ranks}").map_err(io)?;
+    }
     write_summary(report, w)
 }
 

@@ -88,7 +88,9 @@ enum Command {
         output: PathBuf,
     },
     /// Merge report.json files of many processes (simulation ranks, repeated
-    /// runs): counts and times summed per path, peaks added.
+    /// runs): counts and times summed per path, peaks added. Reports that
+    /// each carry a distinct MPI `rank` (an MPI run's `ranks/rank-N.json`)
+    /// also get the imbalance across ranks and `rank-imbalance` advice.
     Merge {
         #[arg(required = true, num_args = 1..)]
         reports: Vec<PathBuf>,
@@ -206,7 +208,14 @@ fn run(command: Command) -> ndprof::Result<()> {
                 .iter()
                 .map(Report::load)
                 .collect::<ndprof::Result<Vec<_>>>()?;
-            let mut merged = Report::merge(&loaded)?;
+            // Each report from a distinct MPI rank (`ranks/rank-N.json`):
+            // merged with the imbalance across ranks; otherwise summed.
+            let ranked = loaded.iter().all(|r| r.rank.is_some());
+            let mut merged = if ranked {
+                ndprof::report::ranks::merge_ranks(&loaded)?
+            } else {
+                Report::merge(&loaded)?
+            };
             merged.advice = advise(&merged, &AdviceOptions::default());
             write_text(&output, &merged.to_json()?)?;
             outln!("merged {} reports into {}", loaded.len(), output.display());

@@ -94,6 +94,40 @@ fn imbalance_names_the_slow_rank_and_keeps_waits_out_of_work() {
     assert_eq!(Report::from_json(&text).unwrap().rank, Some(3));
     assert!(ranks::imbalance_text(&back, 10).contains("rank 2"));
     assert!(ranks::rank_chart(&back).contains("<rect"));
+
+    // A tampered imbalance (a rank's time missing, a negative time) is refused.
+    let mut bad: serde_json::Value = serde_json::from_slice(&{
+        let mut v = Vec::new();
+        ndprof::report::json::write_json(&merged, &mut v).unwrap();
+        v
+    })
+    .unwrap();
+    bad["imbalance"][0]["per_rank_ns"]
+        .as_array_mut()
+        .unwrap()
+        .pop();
+    let e = Report::from_json(&bad.to_string()).unwrap_err();
+    assert!(e.to_string().contains("imbalance of"), "{e}");
+
+    // `ndprof merge` of the ranks' files (each with its rank) finds the same.
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ranks-merge");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut args = vec!["merge".to_string()];
+    for r in &reports {
+        let path = dir.join(format!("rank-{}.json", r.rank.unwrap()));
+        std::fs::write(&path, r.to_json().unwrap()).unwrap();
+        args.push(path.display().to_string());
+    }
+    let out = dir.join("merged.json");
+    args.extend(["-o".to_string(), out.display().to_string()]);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ndprof"))
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let cli = Report::load(&out).unwrap();
+    assert_eq!(cli.imbalance.len(), merged.imbalance.len());
+    assert!(cli.advice.iter().any(|a| a.rule == "rank-imbalance"));
 }
 
 #[test]

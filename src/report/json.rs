@@ -210,6 +210,21 @@ impl Report {
                 )));
             }
         }
+        let ranks = self.imbalance.first().map_or(0, |i| i.per_rank_ns.len());
+        for i in &self.imbalance {
+            let ok = |t: f64| t.is_finite() && t >= 0.0;
+            let times = [i.min_ns, i.median_ns, i.max_ns, i.mean_ns, i.wait_ns];
+            if i.per_rank_ns.len() != ranks
+                || !times.iter().chain(&i.per_rank_ns).all(|&t| ok(t))
+                || !i.max_over_mean.is_finite()
+            {
+                return Err(Error::format(format!(
+                    "imbalance of {} has {} ranks' times (expected {ranks}, each finite and >= 0)",
+                    i.path.join(";"),
+                    i.per_rank_ns.len()
+                )));
+            }
+        }
         for (k, p) in self.timeline.iter().enumerate() {
             if let Some(i) = p.record.filter(|&i| i >= n) {
                 return Err(Error::format(format!(

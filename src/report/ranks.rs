@@ -210,7 +210,7 @@ pub fn rank_chart(report: &Report) -> String {
     }
     let (width, label_w, bar_h) = (900.0, 200.0, 14.0);
     let group_h = bar_h * n as f64 + 16.0;
-    let height = 40.0 + group_h * top.len() as f64;
+    let height = 52.0 + group_h * top.len() as f64;
     let plot_w = width - label_w - 120.0;
     let mut s = String::new();
     let _ = write!(
@@ -219,10 +219,10 @@ pub fn rank_chart(report: &Report) -> String {
          font-family=\"Verdana, sans-serif\" font-size=\"11\" role=\"img\">\
          <title>time per rank per top-level scope</title>\
          <text x=\"10\" y=\"18\" font-size=\"14\" font-weight=\"bold\">time per rank per top-level scope</text>\
-         <text x=\"{label_w}\" y=\"18\" fill=\"#555\">red: the slowest rank; each bar as that rank measured it</text>"
+         <text x=\"10\" y=\"36\" fill=\"#555\">each rank's time as it measured it, less its communication ops (waiting for the others); red: the slowest rank</text>"
     );
     for (g, i) in top.iter().enumerate() {
-        let y0 = 32.0 + g as f64 * group_h;
+        let y0 = 46.0 + g as f64 * group_h;
         let _ = write!(
             s,
             "<text x=\"10\" y=\"{:.1}\" font-weight=\"bold\">{}</text>",

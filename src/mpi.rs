@@ -212,6 +212,21 @@ fn check_rank<C: Communicator>(comm: &C, rank: i32, what: &str) -> Result<()> {
     }
 }
 
+/// Starts recording communication op `name` moving `a` (`sent`: its bytes
+/// count as read, `received`: as written).
+#[track_caller]
+fn comm_op(name: &'static str, a: &Array, sent: bool, received: bool) -> trace::OpGuard {
+    let bytes = a.len().saturating_mul(a.dtype().size());
+    trace::op(
+        name,
+        OpClass::Communication,
+        a.dtype().name(),
+        a.len(),
+        if sent { bytes } else { 0 },
+        if received { bytes } else { 0 },
+    )
+}
+
 /// The array's elements as one contiguous vector of `T`.
 fn elements<T: crate::dtype::Element>(a: &Array) -> Result<Vec<T>> {
     a.to_vec::<T>()
@@ -286,15 +301,7 @@ pub fn allreduce_sum<C: Communicator>(comm: &C, a: &Array) -> Result<Array> {
     if a.dtype() == DType::Bool {
         return Err(Error::dtype("allreduce_sum of a bool array (no sum)"));
     }
-    let bytes = a.len().saturating_mul(a.dtype().size());
-    let _g = trace::op(
-        "allreduce",
-        OpClass::Communication,
-        a.dtype().name(),
-        a.len(),
-        bytes,
-        bytes,
-    );
+    let _g = comm_op("allreduce", a, true, true);
     with_mpi_dtype!(a.dtype(), T => {
         let send = elements::<T>(a)?;
         let mut out = send.clone();
@@ -311,15 +318,7 @@ pub fn allreduce_sum<C: Communicator>(comm: &C, a: &Array) -> Result<Array> {
 #[track_caller]
 pub fn send<C: Communicator>(comm: &C, a: &Array, dest: i32) -> Result<()> {
     check_rank(comm, dest, "destination")?;
-    let bytes = a.len().saturating_mul(a.dtype().size());
-    let _g = trace::op(
-        "send",
-        OpClass::Communication,
-        a.dtype().name(),
-        a.len(),
-        bytes,
-        0,
-    );
+    let _g = comm_op("send", a, true, false);
     with_mpi_dtype!(a.dtype(), T => {
         let data = elements::<T>(a)?;
         comm.process_at_rank(dest).send(&data[..]);
@@ -376,15 +375,7 @@ pub fn receive<C: Communicator>(
 pub fn send_receive<C: Communicator>(comm: &C, a: &Array, dest: i32, source: i32) -> Result<Array> {
     check_rank(comm, dest, "destination")?;
     check_rank(comm, source, "source")?;
-    let bytes = a.len().saturating_mul(a.dtype().size());
-    let _g = trace::op(
-        "sendrecv",
-        OpClass::Communication,
-        a.dtype().name(),
-        a.len(),
-        bytes,
-        bytes,
-    );
+    let _g = comm_op("sendrecv", a, true, true);
     with_mpi_dtype!(a.dtype(), T => {
         let data = elements::<T>(a)?;
         let mut got = data.clone();

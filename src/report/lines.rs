@@ -28,6 +28,19 @@ pub fn hottest(report: &Report, n: usize) -> Vec<(usize, &SourceLine)> {
     all
 }
 
+fn ms(ns: f64) -> String {
+    format!("{:.3}", ns / 1e6)
+}
+
+/// One standard deviation in ms, or `-` for an exact time.
+fn err_ms(ns: f64) -> String {
+    if ns > 0.0 {
+        ms(ns)
+    } else {
+        "-".to_string()
+    }
+}
+
 /// The hottest lines as an aligned table with a heading line, or an empty
 /// string when no op was located.
 pub fn hot_lines_text(report: &Report, n: usize) -> String {
@@ -46,12 +59,8 @@ pub fn hot_lines_text(report: &Report, n: usize) -> String {
     ]];
     for (i, l) in hot {
         rows.push(vec![
-            format!("{:.3}", l.self_ns / 1e6),
-            if l.self_err_ns > 0.0 {
-                format!("{:.3}", l.self_err_ns / 1e6)
-            } else {
-                "-".to_string()
-            },
+            ms(l.self_ns),
+            err_ms(l.self_err_ns),
             l.calls.to_string(),
             human_bytes(l.bytes_allocated),
             human_bytes(l.peak_bytes),
@@ -101,12 +110,8 @@ pub fn hot_lines_across(runs: &[(String, &Report)], n: usize) -> String {
     ]];
     for (name, r, i, l) in all {
         rows.push(vec![
-            format!("{:.3}", l.self_ns / 1e6),
-            if l.self_err_ns > 0.0 {
-                format!("{:.3}", l.self_err_ns / 1e6)
-            } else {
-                "-".to_string()
-            },
+            ms(l.self_ns),
+            err_ms(l.self_err_ns),
             l.calls.to_string(),
             human_bytes(l.bytes_allocated),
             name.to_string(),

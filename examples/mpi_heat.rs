@@ -92,39 +92,39 @@ fn row(i: isize) -> [Slice; 2] {
 /// rows + 1).
 fn exchange<C: Communicator>(world: &C, u: &mut Array, rows: usize) -> Result<()> {
     let (rank, size) = (world.rank(), world.size());
-    let (up, down) = (rank - 1, rank + 1);
-    let (has_up, has_down) = (rank > 0, rank + 1 < size);
+    let up = (rank > 0).then(|| rank - 1);
+    let down = (rank + 1 < size).then(|| rank + 1);
     let last = rows as isize;
-    // Shift down: my last row goes to `down`'s top halo.
-    // Copies, so that no view of `u` is alive when its halo is written.
-    let bottom = u.slice(&row(last))?.to_contiguous()?;
-    let got = match (has_up, has_down) {
-        (true, true) => Some(ndmpi::send_receive(world, &bottom, down, up)?),
-        (false, true) => {
-            ndmpi::send(world, &bottom, down)?;
+    // My last row goes to `down`'s top halo, then my first to `up`'s bottom one.
+    shift(world, u, last, down, 0, up)?;
+    shift(world, u, 1, up, last + 1, down)
+}
+
+/// Sends row `send` of `u` to rank `to` and receives row `recv` from rank
+/// `from` (either may be absent at the domain's edge).
+fn shift<C: Communicator>(
+    world: &C,
+    u: &mut Array,
+    send: isize,
+    to: Option<i32>,
+    recv: isize,
+    from: Option<i32>,
+) -> Result<()> {
+    // A copy, so that no view of `u` is alive when its halo is written.
+    let edge = u.slice(&row(send))?.to_contiguous()?;
+    let got = match (to, from) {
+        (Some(to), Some(from)) => Some(ndmpi::send_receive(world, &edge, to, from)?),
+        (Some(to), None) => {
+            ndmpi::send(world, &edge, to)?;
             None
         }
-        (true, false) => Some(ndmpi::receive(world, up, DType::Float64, bottom.shape())?),
-        (false, false) => None,
+        (None, Some(from)) => Some(ndmpi::receive(world, from, DType::Float64, edge.shape())?),
+        (None, None) => None,
     };
-    if let Some(g) = got {
-        u.set_slice(&row(0), &g)?;
+    match got {
+        Some(g) => u.set_slice(&row(recv), &g),
+        None => Ok(()),
     }
-    // Shift up: my first row goes to `up`'s bottom halo.
-    let top = u.slice(&row(1))?.to_contiguous()?;
-    let got = match (has_up, has_down) {
-        (true, true) => Some(ndmpi::send_receive(world, &top, up, down)?),
-        (true, false) => {
-            ndmpi::send(world, &top, up)?;
-            None
-        }
-        (false, true) => Some(ndmpi::receive(world, down, DType::Float64, top.shape())?),
-        (false, false) => None,
-    };
-    if let Some(g) = got {
-        u.set_slice(&row(last + 1), &g)?;
-    }
-    Ok(())
 }
 
 /// One explicit step on the interior (rows 1..=rows, columns 1..cols-1).

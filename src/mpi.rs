@@ -129,8 +129,9 @@ impl<C: Communicator> MpiSession<'_, C> {
             self.comm.process_at_rank(0).send(&json[..]);
             return own.map(|_| None);
         }
-        let own = own?;
-        let mut reports = vec![own];
+        // Rank 0 receives every rank's message before giving up on its own
+        // failure: an unreceived send could leave another rank blocked.
+        let mut reports = Vec::with_capacity(usize::try_from(size).unwrap_or(1));
         let mut gathered_bytes = 0u64;
         let mut failed = None;
         for r in 1..size {
@@ -153,9 +154,11 @@ impl<C: Communicator> MpiSession<'_, C> {
                 Err(_) => {}
             }
         }
+        let own = own?;
         if let Some(e) = failed {
             return Err(Error::new(ErrorKind::Format, e));
         }
+        reports.insert(0, own);
         let gather_ns = t.elapsed().as_nanos() as f64;
         let mut merged = ranks::merge_ranks(&reports)?;
         merged.advice = advise(&merged, &AdviceOptions::default());

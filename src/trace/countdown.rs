@@ -18,8 +18,6 @@ pub const EXACT_SCALAR_CALLS: u32 = 4096;
 pub const SCALAR_SAMPLE_EVERY: u32 = 256;
 
 thread_local! {
-    /// Exact calls left in this session; random state after them.
-    static EXACT: Cell<(u64, u32)> = const { Cell::new((0, 0)) };
     static RNG: Cell<u64> = const { Cell::new(0) };
 }
 
@@ -28,33 +26,32 @@ thread_local! {
 /// count, for `weight` calls (0: this one alone, exactly).
 #[inline(always)]
 pub(crate) fn tick(sc: &Scalar, epoch: u64) -> Option<u64> {
-    // `left` is `tag | calls left`; a tag of an earlier session, or fewer
-    // than 2 calls left, takes the slow path (one compare covers both).
-    let tag = (epoch & 0xffff_ffff) << 32;
-    let v = sc.left.get();
-    if v.wrapping_sub(tag | 2) < (1 << 32) - 2 {
-        sc.left.set(v - 1);
+    // A countdown of an earlier session, or at its last call, takes the
+    // slow path.
+    let left = sc.left.get().wrapping_sub(1);
+    if sc.epoch.get() == epoch && left != 0 {
+        sc.left.set(left);
         None
     } else {
-        Some(counted(sc, epoch, tag))
+        Some(counted(sc, epoch))
     }
 }
 
 #[cold]
 #[inline(never)]
-fn counted(sc: &Scalar, e: u64, tag: u64) -> u64 {
-    let (ee, mut exact) = EXACT.try_with(Cell::get).unwrap_or((e, 0));
-    if ee != e {
-        exact = EXACT_SCALAR_CALLS;
+fn counted(sc: &Scalar, epoch: u64) -> u64 {
+    if sc.epoch.get() != epoch {
+        sc.epoch.set(epoch);
+        sc.exact.set(EXACT_SCALAR_CALLS);
     }
+    let exact = sc.exact.get();
     let (weight, next) = if exact > 0 {
-        exact -= 1;
+        sc.exact.set(exact - 1);
         (0, 1) // exact: this call, and the next one comes here too
     } else {
         (u64::from(SCALAR_SAMPLE_EVERY), random_gap())
     };
-    let _ = EXACT.try_with(|c| c.set((e, exact)));
-    sc.left.set(tag | u64::from(next));
+    sc.left.set(next);
     weight
 }
 

@@ -200,6 +200,8 @@ fn lookup_entry(key: EntryKey) -> Cached {
 impl Counted {
     #[inline]
     fn leave(self) {
+        // A scalar op's body that unwound left its site set (`scalar`).
+        super::state::clear_scalar_site();
         set_current(if self.epoch == epoch() {
             self.prev
         } else {

@@ -25,7 +25,9 @@ thread_local! {
     static SCALAR: Scalar = const {
         Scalar {
             site: Cell::new(0),
+            epoch: Cell::new(0),
             left: Cell::new(0),
+            exact: Cell::new(0),
         }
     };
     /// This thread works for a scope of another thread (`Context::run`):
@@ -48,8 +50,12 @@ pub(crate) fn set_borrowed(on: bool) -> bool {
 /// Per-thread state of the per-element path; see `SCALAR`.
 pub(crate) struct Scalar {
     site: Cell<usize>,
-    /// `epoch << 32 | calls left` (see `countdown`).
-    pub(crate) left: Cell<u64>,
+    /// The session the countdown below belongs to (see `countdown`).
+    pub(crate) epoch: Cell<u64>,
+    /// Calls left until the next counted one (see `countdown`).
+    pub(crate) left: Cell<u32>,
+    /// Calls still to count one by one in this session (see `countdown`).
+    pub(crate) exact: Cell<u32>,
 }
 
 /// Whether a session is recording. One relaxed atomic load.
@@ -100,6 +106,12 @@ pub(crate) fn with_scalar<R: Default>(f: impl FnOnce(&Scalar) -> R) -> R {
 #[inline(always)]
 pub(crate) fn scalar_site() -> usize {
     SCALAR.try_with(|s| s.site.get()).unwrap_or(0)
+}
+
+/// Leaves any scalar op this thread was marked inside.
+#[inline(always)]
+pub(crate) fn clear_scalar_site() {
+    let _ = SCALAR.try_with(|s| s.site.set(0));
 }
 
 /// Marks this thread as inside scalar op `site` (0: leaves it).

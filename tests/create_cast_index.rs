@@ -140,6 +140,59 @@ fn get_set_and_zero_d() {
 }
 
 #[test]
+fn append_flattens_in_c_order_whatever_the_layouts_and_promotes_dtypes() {
+    let n = Array::from_shape_vec(&[2, 3], vec![1i32, 2, 3, 4, 5, 6]).unwrap();
+    let f = Array::from_vec(vec![0.5f64, 1.5]).unwrap();
+    let scalar = Array::scalar(7i64).unwrap();
+    let empty = Array::zeros(&[0], DType::Int32).unwrap();
+    // Contiguous, transposed (not contiguous), 0-d and empty inputs: the
+    // result is always ravel(a) then ravel(b), in the promoted dtype.
+    let cases: Vec<(Array, Array, DType, Vec<f64>)> = vec![
+        (
+            n.clone(),
+            f.clone(),
+            DType::Float64,
+            vec![1., 2., 3., 4., 5., 6., 0.5, 1.5],
+        ),
+        (
+            n.t(),
+            f.clone(),
+            DType::Float64,
+            vec![1., 4., 2., 5., 3., 6., 0.5, 1.5],
+        ),
+        (
+            f.clone(),
+            n.t(),
+            DType::Float64,
+            vec![0.5, 1.5, 1., 4., 2., 5., 3., 6.],
+        ),
+        (
+            n.clone(),
+            scalar.clone(),
+            DType::Int64,
+            vec![1., 2., 3., 4., 5., 6., 7.],
+        ),
+        (scalar.clone(), scalar, DType::Int64, vec![7., 7.]),
+        (empty.clone(), empty, DType::Int32, vec![]),
+    ];
+    for (a, b, dtype, want) in cases {
+        let c = a.append(&b).unwrap();
+        assert_eq!((c.shape(), c.dtype()), (&[want.len()][..], dtype));
+        assert_eq!(
+            c.astype(DType::Float64, Casting::Unsafe)
+                .unwrap()
+                .to_vec::<f64>()
+                .unwrap(),
+            want
+        );
+    }
+    // A slice with an offset into its buffer.
+    let tail = n.ravel().unwrap().slice(&[(3usize..6).into()]).unwrap();
+    let c = tail.append(&tail).unwrap();
+    assert_eq!(c.to_vec::<i32>().unwrap(), vec![4, 5, 6, 4, 5, 6]);
+}
+
+#[test]
 fn growth_and_concatenate() {
     let mut a = Array::with_capacity(DType::Int32, 0).unwrap();
     for i in 0..20 {

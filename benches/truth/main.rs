@@ -61,12 +61,20 @@ struct Variant {
     ratio: f64,
 }
 
+/// Rounds of the three modes (default, instrumented, no session) in
+/// [`variants`]: each round runs every case once in each mode, in a
+/// rotated order, so that drift in the machine's speed over the run falls
+/// on every mode alike.
+const VARIANT_ROUNDS: usize = 3;
+
 /// Every variant's time per run as its report shows it, against the same
 /// work without a session. Default mode: the tour's own wall-clock median
 /// around each run of the profiled session (what the report's tables show),
 /// against the unprofiled median. Instrumented mode: the variant scope's
 /// corrected total over its calls (the timed runs; the warm-up is not
-/// recorded), a mean, against the unprofiled mean.
+/// recorded), a mean, against the unprofiled mean. Each figure is the
+/// median over [`VARIANT_ROUNDS`] interleaved rounds; `ratio` is the
+/// reported median over the unprofiled one.
 fn variants(size: Size) -> Vec<Variant> {
     // The tour's own repeat policy (at least 5 runs and 200 ms per variant):
     // a mean over 5 runs of a 30 us variant is one interrupted run away from 1.5x.
@@ -76,16 +84,58 @@ fn variants(size: Size) -> Vec<Variant> {
             .map(|(_, case)| case(Setup { size, profiling }))
             .collect()
     };
-    let (Ok(sampled), Ok(instrumented), Ok(plain)) = (
-        cases(Profiling::Default),
-        cases(Profiling::Instrumented),
-        cases(Profiling::Off),
-    ) else {
+    let modes = [Profiling::Default, Profiling::Instrumented, Profiling::Off];
+    // Per round, per (mode, case, variant): (reported ms, unprofiled ms).
+    let mut rounds: Vec<Vec<Variant>> = Vec::new();
+    for round in 0..VARIANT_ROUNDS {
+        let mut runs: [Option<Vec<CaseRun>>; 3] = [None, None, None];
+        for k in 0..modes.len() {
+            let i = (k + round) % modes.len();
+            let Ok(r) = cases(modes[i]) else {
+                return Vec::new();
+            };
+            runs[i] = Some(r);
+        }
+        let [Some(sampled), Some(instrumented), Some(plain)] = runs else {
+            return Vec::new();
+        };
+        rounds.push(one_round(&sampled, &instrumented, &plain));
+    }
+    let Some(first) = rounds.first() else {
         return Vec::new();
     };
+    let pick = |v: &Variant, f: fn(&Variant) -> f64| -> f64 {
+        let same = |w: &&Variant| (w.mode, &w.case, &w.variant) == (v.mode, &v.case, &v.variant);
+        median(
+            rounds
+                .iter()
+                .filter_map(|r| r.iter().find(same))
+                .map(f)
+                .collect(),
+        )
+    };
+    first
+        .iter()
+        .map(|v| {
+            let reported_ms = pick(v, |v| v.reported_ms);
+            let unprofiled_ms = pick(v, |v| v.unprofiled_ms);
+            Variant {
+                case: v.case.clone(),
+                variant: v.variant.clone(),
+                mode: v.mode,
+                reported_ms,
+                unprofiled_ms,
+                ratio: reported_ms / unprofiled_ms,
+            }
+        })
+        .collect()
+}
+
+/// One round's variants: each profiled run's timings against the plain run's.
+fn one_round(sampled: &[CaseRun], instrumented: &[CaseRun], plain: &[CaseRun]) -> Vec<Variant> {
     let mut out = Vec::new();
-    for (mode, profiled) in [("default", &sampled), ("instrumented", &instrumented)] {
-        for (p, u) in profiled.iter().zip(&plain) {
+    for (mode, profiled) in [("default", sampled), ("instrumented", instrumented)] {
+        for (p, u) in profiled.iter().zip(plain) {
             for t in &p.timings {
                 let Some(base) = u
                     .timings

@@ -152,6 +152,12 @@ impl Array {
     /// Allocation failure.
     #[track_caller]
     pub fn append(&self, values: &Array) -> Result<Array> {
+        if self.is_c_contiguous() && values.is_c_contiguous() {
+            // C-order elements are already in ravel order: copy them back to
+            // back, with no flattened temporaries (an append loop's cost is
+            // its copies, not the bookkeeping around them).
+            return append_contiguous(self, values);
+        }
         let a = self.ravel()?;
         let b = values.ravel()?;
         concatenate_in(&[&a, &b], 0, self.allocator(), "append")
@@ -170,6 +176,47 @@ impl Array {
             .ok_or_else(|| Error::invalid("need at least one array to concatenate"))?;
         concatenate_in(arrays, axis, first.allocator(), "concatenate")
     }
+}
+
+/// [`Array::append`] of two C-contiguous arrays: one 1-D result, each
+/// input converted to the promoted dtype (borrowed when it has it already).
+#[track_caller]
+fn append_contiguous(a: &Array, b: &Array) -> Result<Array> {
+    let dtype = DType::promote(a.dtype(), b.dtype());
+    let too_large = || {
+        Error::new(
+            ErrorKind::AllocationFailed,
+            format!(
+                "appending {} elements to {} gives an array too large for {dtype}",
+                b.len(),
+                a.len()
+            ),
+        )
+    };
+    let total = a.len().checked_add(b.len()).ok_or_else(too_large)?;
+    let bytes = total.checked_mul(dtype.size()).ok_or_else(too_large)?;
+    let _g = trace::op(
+        "append",
+        OpClass::CopyingGrowth,
+        dtype.name(),
+        total,
+        bytes,
+        bytes,
+    );
+    let (a, b) = (as_dtype(a, dtype)?, as_dtype(b, dtype)?);
+    let mut out = Array::for_overwrite(dtype, &[total], a.allocator())?;
+    with_dtype!(dtype, T => {
+        let (Some(x), Some(y)) = (a.contiguous_slice::<T>(), b.contiguous_slice::<T>()) else {
+            return Err(Error::invalid("ndprof internal error: append of a non-contiguous array"));
+        };
+        let (head, tail) = out.uninit_slice::<T>().split_at_mut(x.len());
+        for (slots, src) in [(head, x), (tail, y)] {
+            for (o, &v) in slots.iter_mut().zip(src) {
+                o.write(v);
+            }
+        }
+    });
+    Ok(out)
 }
 
 #[track_caller]

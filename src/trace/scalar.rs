@@ -261,7 +261,8 @@ fn scalar_instrumented(s: &ScalarOp) -> OpGuard {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::trace::class::OpClass;
+    use crate::trace::scalar::{scalar, ScalarOp, ScalarSite};
     use crate::trace::state::scalar_site;
 
     static SITE: ScalarSite = ScalarSite {

@@ -122,6 +122,7 @@ impl Buffer {
     }
 
     /// The element dtype.
+    #[inline]
     pub fn dtype(&self) -> DType {
         self.dtype
     }
@@ -144,6 +145,27 @@ impl Buffer {
     /// The start of the block.
     pub fn as_ptr(&self) -> *const u8 {
         self.ptr.as_ptr()
+    }
+
+    /// The bytes of element `i` (zero-extended, little-endian), or `None`
+    /// past the initialized elements: one load of the dtype's width, with
+    /// no dispatch on the element type.
+    #[inline(always)]
+    pub(crate) fn element_bits(&self, i: usize) -> Option<u64> {
+        if i >= self.len {
+            return None;
+        }
+        let p = self.ptr.as_ptr();
+        // SAFETY: `i < len` initialized elements of `dtype.size()` bytes each lie in the block,
+        // which is aligned to 64 >= the element's size.
+        Some(unsafe {
+            match self.dtype.size() {
+                1 => u64::from(*p.add(i)),
+                2 => u64::from(*p.cast::<u16>().add(i)),
+                4 => u64::from(*p.cast::<u32>().add(i)),
+                _ => *p.cast::<u64>().add(i),
+            }
+        })
     }
 
     fn check<T: Element>(&self) {

@@ -41,12 +41,28 @@ pub enum ErrorKind {
 /// # Ok(())
 /// # }
 /// ```
+///
+/// One pointer wide (its parts live in a box), so that a `Result` of a small
+/// value, such as [`Array::get`](crate::Array::get)'s, comes back in registers.
+pub struct Error(Box<Parts>);
+
 #[derive(Debug)]
-pub struct Error {
+struct Parts {
     kind: ErrorKind,
     message: String,
     path: Option<PathBuf>,
     source: Option<std::io::Error>,
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.0.kind)
+            .field("message", &self.0.message)
+            .field("path", &self.0.path)
+            .field("source", &self.0.source)
+            .finish()
+    }
 }
 
 /// `Result` with [`Error`].
@@ -54,41 +70,42 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// A new error of `kind` with a message.
+    #[cold]
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(Parts {
             kind,
             message: message.into(),
             path: None,
             source: None,
-        }
+        }))
     }
 
     /// An I/O error on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        Error {
+        Error(Box::new(Parts {
             kind: ErrorKind::Io,
             message: source.to_string(),
             path: Some(path.to_path_buf()),
             source: Some(source),
-        }
+        }))
     }
 
     /// Attach the file the error concerns (kept if one is already set).
     pub fn with_path(mut self, path: &Path) -> Self {
-        if self.path.is_none() {
-            self.path = Some(path.to_path_buf());
+        if self.0.path.is_none() {
+            self.0.path = Some(path.to_path_buf());
         }
         self
     }
 
     /// What kind of error this is.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The file involved, for I/O and format errors.
     pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
+        self.0.path.as_deref()
     }
 
     pub(crate) fn shape(message: impl Into<String>) -> Self {
@@ -107,16 +124,17 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.path {
-            Some(p) => write!(f, "{}: {}", p.display(), self.message),
-            None => f.write_str(&self.message),
+        match &self.0.path {
+            Some(p) => write!(f, "{}: {}", p.display(), self.0.message),
+            None => f.write_str(&self.0.message),
         }
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.0
+            .source
             .as_ref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }
@@ -131,5 +149,16 @@ pub fn shape_str(shape: &[usize]) -> String {
             let parts: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
             format!("({})", parts.join(", "))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_result_of_a_scalar_is_two_words() {
+        // `get`'s result comes back in registers, not through memory.
+        let size = std::mem::size_of::<crate::Result<crate::Scalar>>();
+        assert!(size <= 16, "Result<Scalar> is {size} bytes");
+        assert_eq!(std::mem::size_of::<crate::Error>(), 8);
     }
 }

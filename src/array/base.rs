@@ -83,26 +83,32 @@ impl Array {
     }
 
     /// The element dtype.
+    #[inline]
     pub fn dtype(&self) -> DType {
         self.buf.dtype()
     }
     /// The length of each axis.
+    #[inline]
     pub fn shape(&self) -> &[usize] {
         &self.shape
     }
     /// The strides of each axis, in elements (negative after a reversing slice).
+    #[inline]
     pub fn strides(&self) -> &[isize] {
         &self.strides
     }
     /// The number of axes (0 for a 0-d array).
+    #[inline]
     pub fn ndim(&self) -> usize {
         self.shape.len()
     }
     /// The number of elements.
+    #[inline]
     pub fn len(&self) -> usize {
         self.shape.iter().product()
     }
     /// Whether the array has no elements.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

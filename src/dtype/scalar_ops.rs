@@ -47,6 +47,7 @@ impl Scalar {
     }
 
     /// The value as f64.
+    #[inline]
     pub fn to_f64(self) -> f64 {
         self.to::<f64>()
     }

@@ -89,6 +89,7 @@ impl DType {
     }
 
     /// Bytes per element.
+    #[inline]
     pub const fn size(self) -> usize {
         match self {
             DType::Bool | DType::Int8 | DType::UInt8 => 1,

@@ -76,25 +76,31 @@ pub(crate) struct ScalarOp {
 #[inline(always)]
 pub(crate) fn scalar<R>(op: impl Fn() -> ScalarOp, body: impl FnOnce(&mut OpGuard) -> R) -> R {
     let (mode, epoch) = mode_and_epoch();
-    if mode == 0 {
-        return body(&mut OpGuard::idle());
+    let mut mark = None;
+    if mode != 0 {
+        // `op` is called where its fields are used, so that the fast path
+        // computes only the site and the flags (not the array's size).
+        let (site, may_allocate, writes_integer) = {
+            let s = op();
+            (s.site, s.may_allocate, s.writes_integer)
+        };
+        if mode != SAMPLED_BITS || may_allocate || writes_integer && value_ranges() {
+            // The guard is made out of line; the body stays inline here too,
+            // so that its result reaches the caller in registers on every path.
+            let mut g = scalar_guard(op());
+            return body(&mut g);
+        }
+        let (m, weight) = with_scalar(|sc| {
+            sc.set_site(site as *const ScalarSite as usize);
+            (Some(SiteMark(sc)), super::countdown::tick(sc, epoch))
+        });
+        if let Some(weight) = weight {
+            count_scalar_cold(&op, weight);
+        }
+        mark = m;
     }
-    // `op` is called where its fields are used, so that the fast path
-    // computes only the site and the flags (not the array's size).
-    let (site, may_allocate, writes_integer) = {
-        let s = op();
-        (s.site, s.may_allocate, s.writes_integer)
-    };
-    if mode != SAMPLED_BITS || may_allocate || writes_integer && value_ranges() {
-        return scalar_guarded(op(), body);
-    }
-    let (mark, weight) = with_scalar(|sc| {
-        sc.set_site(site as *const ScalarSite as usize);
-        (Some(SiteMark(sc)), super::countdown::tick(sc, epoch))
-    });
-    if let Some(weight) = weight {
-        count_scalar_cold(&op, weight);
-    }
+    // One call of `body` on both the idle and the sampled path, so that it
+    // inlines into the caller's loop as one copy.
     let r = body(&mut OpGuard::idle());
     if let Some(mark) = mark {
         mark.leave();
@@ -125,11 +131,10 @@ fn count_scalar_cold(op: &impl Fn() -> ScalarOp, weight: u64) {
     count_scalar(&op(), weight);
 }
 
-/// The exact and instrumented paths, out of line.
+/// The exact and instrumented paths' guard, out of line.
 #[inline(never)]
-fn scalar_guarded<R>(s: ScalarOp, body: impl FnOnce(&mut OpGuard) -> R) -> R {
-    let mut g = scalar_op(s);
-    body(&mut g)
+fn scalar_guard(s: ScalarOp) -> OpGuard {
+    scalar_op(s)
 }
 
 /// [`scalar`]'s guard outside the sampled fast path: sampled mode's exact

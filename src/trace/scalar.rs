@@ -6,7 +6,7 @@ use super::events::{enter, Guard, OpGuard, VALUE_RANGES};
 use super::metrics::Field;
 use super::records;
 use super::state::{
-    current, epoch, mode, mode_and_epoch, set_current, with_scalar, Scalar, SAMPLED_BITS,
+    clear_scalar_site, current, epoch, mode, mode_and_epoch, set_current, with_scalar, SAMPLED_BITS,
 };
 use super::tree::{self, NodeId};
 use std::cell::Cell;
@@ -76,53 +76,35 @@ pub(crate) struct ScalarOp {
 #[inline(always)]
 pub(crate) fn scalar<R>(op: impl Fn() -> ScalarOp, body: impl FnOnce(&mut OpGuard) -> R) -> R {
     let (mode, epoch) = mode_and_epoch();
-    let mut mark = None;
-    if mode != 0 {
-        // `op` is called where its fields are used, so that the fast path
-        // computes only the site and the flags (not the array's size).
-        let (site, may_allocate, writes_integer) = {
-            let s = op();
-            (s.site, s.may_allocate, s.writes_integer)
-        };
-        if mode != SAMPLED_BITS || may_allocate || writes_integer && value_ranges() {
-            // The guard is made out of line; the body stays inline here too,
-            // so that its result reaches the caller in registers on every path.
-            let mut g = scalar_guard(op());
-            return body(&mut g);
-        }
-        let (m, weight) = with_scalar(|sc| {
-            sc.set_site(site as *const ScalarSite as usize);
-            (Some(SiteMark(sc)), super::countdown::tick(sc, epoch))
-        });
-        if let Some(weight) = weight {
-            count_scalar_cold(&op, weight);
-        }
-        mark = m;
+    if mode == 0 {
+        return body(&mut OpGuard::idle());
     }
-    // One call of `body` on both the idle and the sampled path, so that it
-    // inlines into the caller's loop as one copy.
+    // `op` is called where its fields are used, so that the fast path
+    // computes only the site and the flags (not the array's size).
+    let (site, may_allocate, writes_integer) = {
+        let s = op();
+        (s.site, s.may_allocate, s.writes_integer)
+    };
+    if mode != SAMPLED_BITS || may_allocate || writes_integer && value_ranges() {
+        // The guard is made out of line; the body stays inline on every
+        // path, so that its result reaches the caller in registers.
+        let mut g = scalar_guard(op());
+        return body(&mut g);
+    }
+    let weight = with_scalar(|sc| {
+        sc.set_site(site as *const ScalarSite as usize);
+        super::countdown::tick(sc, epoch)
+    });
+    if let Some(weight) = weight {
+        count_scalar_cold(&op, weight);
+    }
     let r = body(&mut OpGuard::idle());
-    if let Some(mark) = mark {
-        mark.leave();
-    }
+    // Left by a plain store to the thread-local (no pointer kept across the
+    // body, no drop guard: its unwinding path cost the per-element loop
+    // ~0.3 ns a call). A body that unwinds (library code does not panic)
+    // leaves the site set until the thread's next scope exit clears it.
+    clear_scalar_site();
     r
-}
-
-/// This thread's per-element state, to leave the scalar op the sampler
-/// charges once the op's body returns. Left by a plain store, not on drop:
-/// a drop guard's unwinding path cost the per-element loop ~0.3 ns a call.
-/// A body that unwinds (library code does not panic) leaves the site set
-/// until the thread's next scope or op boundary, which clears it.
-struct SiteMark(*const Scalar);
-
-impl SiteMark {
-    #[inline(always)]
-    fn leave(self) {
-        // SAFETY: the pointer is this thread's `Scalar` (a const-initialized
-        // thread-local with no destructor), taken in `scalar` on this thread;
-        // the mark is not `Send` and is used before `scalar` returns.
-        unsafe { (*self.0).set_site(0) }
-    }
 }
 
 #[cold]

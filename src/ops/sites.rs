@@ -6,13 +6,16 @@ use crate::dtype::DType;
 use crate::trace::{OpClass, ScalarSite};
 
 const N: usize = DType::ALL.len();
+/// Table length: a power of two at least `N`, so that picking a site is one
+/// mask (no division, no bounds check) on the per-element loop's path.
+const SLOTS: usize = N.next_power_of_two();
 
-const fn sites(name: &'static str, class: OpClass) -> [ScalarSite; N] {
+const fn sites(name: &'static str, class: OpClass) -> [ScalarSite; SLOTS] {
     let mut out = [ScalarSite {
         name,
         class,
         dtype: "",
-    }; N];
+    }; SLOTS];
     let mut i = 0;
     while i < N {
         out[i].dtype = DType::ALL[i].name();
@@ -21,26 +24,31 @@ const fn sites(name: &'static str, class: OpClass) -> [ScalarSite; N] {
     out
 }
 
-static GET: [ScalarSite; N] = sites("get", OpClass::ScalarRead);
-static SET: [ScalarSite; N] = sites("set", OpClass::ScalarWrite);
-static PUSH: [ScalarSite; N] = sites("push", OpClass::Growth);
+static GET: [ScalarSite; SLOTS] = sites("get", OpClass::ScalarRead);
+static SET: [ScalarSite; SLOTS] = sites("set", OpClass::ScalarWrite);
+static PUSH: [ScalarSite; SLOTS] = sites("push", OpClass::Growth);
 
-fn pick(table: &'static [ScalarSite; N], dtype: DType) -> &'static ScalarSite {
-    // `DType::ALL` lists the variants in declaration order (tested below).
-    &table[dtype as usize % N]
+#[inline(always)]
+fn pick(table: &'static [ScalarSite; SLOTS], dtype: DType) -> &'static ScalarSite {
+    // `DType::ALL` lists the variants in declaration order (tested below),
+    // so `dtype as usize < N <= SLOTS`.
+    &table[dtype as usize & (SLOTS - 1)]
 }
 
 /// The site of `get` on `dtype`.
+#[inline(always)]
 pub(crate) fn get(dtype: DType) -> &'static ScalarSite {
     pick(&GET, dtype)
 }
 
 /// The site of `set` on `dtype`.
+#[inline(always)]
 pub(crate) fn set(dtype: DType) -> &'static ScalarSite {
     pick(&SET, dtype)
 }
 
 /// The site of `push` on `dtype`.
+#[inline(always)]
 pub(crate) fn push(dtype: DType) -> &'static ScalarSite {
     pick(&PUSH, dtype)
 }

@@ -118,7 +118,8 @@ impl Array {
         // Counted like get/set (pushes come in loops); exactly when it allocates.
         let (len, grows) = (self.len(), !self.grows_in_place_by_one());
         let op = move || trace::ScalarOp {
-            site: super::sites::push(dtype),
+            table: &super::sites::PUSH,
+            slot: dtype as usize,
             array_elements: len.saturating_add(1),
             bytes_read: 0,
             bytes_written: dtype.size(),

@@ -112,7 +112,8 @@ impl Array {
     #[inline]
     pub fn get(&self, index: &[usize]) -> Result<Scalar> {
         let op = || trace::ScalarOp {
-            site: super::sites::get(self.dtype()),
+            table: &super::sites::GET,
+            slot: self.dtype() as usize,
             array_elements: self.len(),
             bytes_read: self.dtype().size(),
             bytes_written: 0,
@@ -164,7 +165,8 @@ impl Array {
         let dtype = self.dtype();
         let (len, shared) = (self.len(), self.shares_buffer());
         let op = move || trace::ScalarOp {
-            site: super::sites::set(dtype),
+            table: &super::sites::SET,
+            slot: dtype as usize,
             array_elements: len,
             bytes_read: 0,
             bytes_written: dtype.size(),

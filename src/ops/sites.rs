@@ -3,55 +3,30 @@
 //! and from its sampler's signal handler.
 
 use crate::dtype::DType;
-use crate::trace::{OpClass, ScalarSite};
+use crate::trace::{OpClass, ScalarSite, SiteTable, SITE_SLOTS};
 
 const N: usize = DType::ALL.len();
-/// Table length: a power of two at least `N`, so that picking a site is one
-/// mask (no division, no bounds check) on the per-element loop's path.
-const SLOTS: usize = N.next_power_of_two();
+const _: () = assert!(N <= SITE_SLOTS);
 
-const fn sites(name: &'static str, class: OpClass) -> [ScalarSite; SLOTS] {
+const fn sites(name: &'static str, class: OpClass) -> SiteTable {
     let mut out = [ScalarSite {
         name,
         class,
         dtype: "",
-    }; SLOTS];
+    }; SITE_SLOTS];
     let mut i = 0;
     while i < N {
         out[i].dtype = DType::ALL[i].name();
         i += 1;
     }
-    out
+    SiteTable(out)
 }
 
-static GET: [ScalarSite; SLOTS] = sites("get", OpClass::ScalarRead);
-static SET: [ScalarSite; SLOTS] = sites("set", OpClass::ScalarWrite);
-static PUSH: [ScalarSite; SLOTS] = sites("push", OpClass::Growth);
-
-#[inline(always)]
-fn pick(table: &'static [ScalarSite; SLOTS], dtype: DType) -> &'static ScalarSite {
-    // `DType::ALL` lists the variants in declaration order (tested below),
-    // so `dtype as usize < N <= SLOTS`.
-    &table[dtype as usize & (SLOTS - 1)]
-}
-
-/// The site of `get` on `dtype`.
-#[inline(always)]
-pub(crate) fn get(dtype: DType) -> &'static ScalarSite {
-    pick(&GET, dtype)
-}
-
-/// The site of `set` on `dtype`.
-#[inline(always)]
-pub(crate) fn set(dtype: DType) -> &'static ScalarSite {
-    pick(&SET, dtype)
-}
-
-/// The site of `push` on `dtype`.
-#[inline(always)]
-pub(crate) fn push(dtype: DType) -> &'static ScalarSite {
-    pick(&PUSH, dtype)
-}
+/// The sites of `get`, `set` and `push`, by dtype (slot `dtype as usize`:
+/// `DType::ALL` lists the variants in declaration order, tested below).
+pub(crate) static GET: SiteTable = sites("get", OpClass::ScalarRead);
+pub(crate) static SET: SiteTable = sites("set", OpClass::ScalarWrite);
+pub(crate) static PUSH: SiteTable = sites("push", OpClass::Growth);
 
 #[cfg(test)]
 mod tests {
@@ -60,9 +35,24 @@ mod tests {
     #[test]
     fn sites_match_their_dtype() {
         for d in DType::ALL {
-            assert_eq!(crate::ops::sites::get(d).dtype, d.name());
-            assert_eq!(crate::ops::sites::set(d).dtype, d.name());
-            assert_eq!(crate::ops::sites::push(d).name, "push");
+            assert_eq!(crate::ops::sites::GET.site(d as usize).dtype, d.name());
+            assert_eq!(crate::ops::sites::SET.site(d as usize).dtype, d.name());
+            assert_eq!(crate::ops::sites::PUSH.site(d as usize).name, "push");
         }
+    }
+
+    #[test]
+    fn a_mark_names_its_site() {
+        use crate::ops::sites::{GET, PUSH, SET};
+        for table in [&GET, &SET, &PUSH] {
+            for d in DType::ALL {
+                let mark = table.mark(d as usize);
+                assert_ne!(mark, 0);
+                // SAFETY: a mark from `SiteTable::mark`.
+                let site = unsafe { crate::trace::site_of_mark(mark) };
+                assert!(std::ptr::eq(site, table.site(d as usize)), "{}", d.name());
+            }
+        }
+        assert_ne!(GET.mark(0), SET.mark(0));
     }
 }

@@ -9,7 +9,8 @@
 
 use crate::trace::recording::{self, Options};
 use crate::trace::{
-    enter_scope, ns_per_tick, register_scope, scalar, OpClass, ScalarOp, ScalarSite, Stamp,
+    enter_scope, ns_per_tick, register_scope, scalar, OpClass, ScalarOp, ScalarSite, SiteTable,
+    Stamp,
 };
 use std::hint::black_box;
 use std::time::Instant;
@@ -28,11 +29,11 @@ pub struct EventCost {
 }
 
 const SCOPE: &str = "ndprof-calibration";
-static SITE: ScalarSite = ScalarSite {
+static SITE: SiteTable = SiteTable::uniform(ScalarSite {
     name: "ndprof-calibration-get",
     class: OpClass::ScalarRead,
     dtype: "none",
-};
+});
 const CALLS: usize = 2000;
 /// Steps of [`work`] a calibration scope wraps (~25 ns: scopes wrap ops).
 const SCOPE_WORK: usize = 8;
@@ -139,7 +140,8 @@ fn one_round(scalar_time_every: u64) -> Option<Round> {
     for i in 0..calls {
         // The path `get` takes.
         let op = || ScalarOp {
-            site: &SITE,
+            table: &SITE,
+            slot: 0,
             array_elements: 1,
             bytes_read: 8,
             bytes_written: 0,
@@ -168,6 +170,6 @@ fn one_round(scalar_time_every: u64) -> Option<Round> {
         scopes: scopes_ns,
         scalars: scalars_ns,
         scope_measured: ticks_of(SCOPE) as f64 * ns / CALLS as f64,
-        scalar_measured: ticks_of(SITE.name) as f64 * ns / calls as f64,
+        scalar_measured: ticks_of(SITE.0[0].name) as f64 * ns / calls as f64,
     })
 }

@@ -443,20 +443,20 @@ fn clock_times(d: &Drained, ns_per_tick: f64, cost: &EventCost) -> Vec<Times> {
 
 #[cfg(test)]
 mod tests {
-    use crate::trace::{inject_sample, set_scalar_site, OpClass, ScalarSite};
+    use crate::trace::{inject_sample, set_scalar_site, OpClass, ScalarSite, SiteTable};
 
-    static GET: ScalarSite = ScalarSite {
+    static GET: SiteTable = SiteTable::uniform(ScalarSite {
         name: "get",
         class: OpClass::ScalarRead,
         dtype: "float64",
-    };
+    });
 
     #[test]
     fn samples_inside_a_scalar_op_land_on_it() -> crate::Result<()> {
         let _l = crate::testing::lock();
         let session = crate::Session::builder().cpu_hz(1).start()?;
         crate::profile!("loop", {
-            set_scalar_site(&GET as *const ScalarSite as usize);
+            set_scalar_site(GET.mark(0));
             inject_sample(1);
             set_scalar_site(0);
             inject_sample(1);

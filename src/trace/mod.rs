@@ -43,7 +43,9 @@ pub use records::thread_tables;
 #[doc(hidden)]
 pub use sampler::inject_sample;
 pub(crate) use sampler::SamplerConfig;
-pub(crate) use scalar::{scalar, ScalarOp, ScalarSite};
+#[cfg(test)]
+pub(crate) use scalar::site_of_mark;
+pub(crate) use scalar::{scalar, ScalarOp, ScalarSite, SiteTable, SITE_SLOTS};
 pub use state::enabled;
 #[cfg(test)]
 pub(crate) use state::set_scalar_site;

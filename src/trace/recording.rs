@@ -5,7 +5,7 @@
 use super::events::{set_call_sites, set_value_ranges};
 use super::metrics::Metrics;
 use super::sampler::{self, SamplerConfig};
-use super::scalar::{set_scalar_time_every, ScalarSite};
+use super::scalar::{set_scalar_time_every, site_of_mark};
 use super::tree::{self, Label, LabelId, NodeId};
 use super::{heap, held, records, state};
 
@@ -154,9 +154,8 @@ fn site_node(epoch: u64, node: NodeId, site: usize) -> NodeId {
     if site == 0 {
         return node;
     }
-    // SAFETY: a non-zero site is the address of a `&'static ScalarSite`
-    // (set by `scalar` only).
-    let site = unsafe { &*(site as *const ScalarSite) };
+    // SAFETY: a non-zero site is a `SiteTable::mark` (set by `scalar` only).
+    let site = unsafe { site_of_mark(site) };
     tree::child(
         epoch,
         node,

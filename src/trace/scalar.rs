@@ -41,10 +41,54 @@ pub(crate) struct ScalarSite {
     pub dtype: &'static str,
 }
 
+/// Slots of a [`SiteTable`]: one per dtype (a power of two, so that a
+/// slot fits in the low bits of the table's address).
+pub(crate) const SITE_SLOTS: usize = 16;
+
+/// The sites of one per-element op, one slot per dtype, aligned so that a
+/// site is named by one word, `table address | slot` (its *mark*): the
+/// per-element path stores the mark without computing the site's address,
+/// and the sampler's records turn it back into the site ([`site_of_mark`]).
+#[derive(Debug)]
+#[repr(C, align(16))]
+pub(crate) struct SiteTable(pub [ScalarSite; SITE_SLOTS]);
+
+impl SiteTable {
+    /// A table whose slots all hold `site`.
+    pub(crate) const fn uniform(site: ScalarSite) -> SiteTable {
+        SiteTable([site; SITE_SLOTS])
+    }
+
+    /// The site in `slot`.
+    #[inline(always)]
+    pub(crate) fn site(&'static self, slot: usize) -> &'static ScalarSite {
+        &self.0[slot & (SITE_SLOTS - 1)]
+    }
+
+    /// The mark of the site in `slot`.
+    #[inline(always)]
+    pub(crate) fn mark(&'static self, slot: usize) -> usize {
+        self as *const SiteTable as usize | slot & (SITE_SLOTS - 1)
+    }
+}
+
+/// The site a mark names.
+///
+/// # Safety
+/// `mark` came from [`SiteTable::mark`].
+pub(crate) unsafe fn site_of_mark(mark: usize) -> &'static ScalarSite {
+    let table = (mark & !(SITE_SLOTS - 1)) as *const SiteTable;
+    // SAFETY: the caller vouches that the high bits are a static table's address.
+    unsafe { (*table).site(mark) }
+}
+
 /// What a per-element op (`get`, `set`, `push`) reports.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ScalarOp {
-    pub site: &'static ScalarSite,
+    /// The op's sites, one per dtype.
+    pub table: &'static SiteTable,
+    /// The slot of this call's dtype.
+    pub slot: usize,
     /// The array indexed (or grown to), in elements.
     pub array_elements: usize,
     pub bytes_read: usize,
@@ -53,6 +97,14 @@ pub(crate) struct ScalarOp {
     pub may_allocate: bool,
     /// The op writes an integer (reported in value ranges).
     pub writes_integer: bool,
+}
+
+impl ScalarOp {
+    /// This call's site.
+    #[inline(always)]
+    pub(crate) fn site(&self) -> &'static ScalarSite {
+        self.table.site(self.slot)
+    }
 }
 
 /// Runs `body`, a one-element access (`get`, `set`, `push`), as op `s`:
@@ -81,9 +133,9 @@ pub(crate) fn scalar<R>(op: impl Fn() -> ScalarOp, body: impl FnOnce(&mut OpGuar
     }
     // `op` is called where its fields are used, so that the fast path
     // computes only the site and the flags (not the array's size).
-    let (site, may_allocate, writes_integer) = {
+    let (mark, may_allocate, writes_integer) = {
         let s = op();
-        (s.site, s.may_allocate, s.writes_integer)
+        (s.table.mark(s.slot), s.may_allocate, s.writes_integer)
     };
     if mode != SAMPLED_BITS || may_allocate || writes_integer && value_ranges() {
         // The guard is made out of line; the body stays inline on every
@@ -92,7 +144,7 @@ pub(crate) fn scalar<R>(op: impl Fn() -> ScalarOp, body: impl FnOnce(&mut OpGuar
         return body(&mut g);
     }
     let weight = with_scalar(|sc| {
-        sc.set_site(site as *const ScalarSite as usize);
+        sc.set_site(mark);
         super::countdown::tick(sc, epoch)
     });
     if let Some(weight) = weight {
@@ -148,13 +200,13 @@ type CachedEntry = (u64, NodeId, usize, NodeId, Option<&'static records::Entry>)
 pub(crate) fn count_scalar(s: &ScalarOp, weight: u64) -> (u64, NodeId) {
     let epoch = epoch();
     let parent = current();
-    let site = s.site as *const ScalarSite as usize;
+    let site = s.table.mark(s.slot);
     let way = (site >> 4 ^ site >> 7) & 3;
     let cached = ENTRIES.try_with(|c| c[way].get()).unwrap_or_default();
     let (node, entry) = match cached {
         (e, p, a, node, entry) if (e, p, a) == (epoch, parent, site) => (node, entry),
         _ => {
-            let label = tree::op_label(s.site.name, s.site.class, s.site.dtype, None);
+            let label = tree::op_label(s.site().name, s.site().class, s.site().dtype, None);
             let node = tree::child(epoch, parent, label);
             let entry = records::entry_of(epoch, node);
             let _ = ENTRIES.try_with(|c| c[way].set((epoch, parent, site, node, entry)));
@@ -190,7 +242,7 @@ pub(crate) fn count_scalar(s: &ScalarOp, weight: u64) -> (u64, NodeId) {
 fn scalar_exact(s: &ScalarOp) -> OpGuard {
     if s.writes_integer && value_ranges() {
         let mut live = enter(
-            tree::op_label(s.site.name, s.site.class, s.site.dtype, None),
+            tree::op_label(s.site().name, s.site().class, s.site().dtype, None),
             [1, s.bytes_read as u64, s.bytes_written as u64],
             0,
         );
@@ -211,7 +263,7 @@ fn scalar_exact(s: &ScalarOp) -> OpGuard {
 
 fn scalar_instrumented(s: &ScalarOp) -> OpGuard {
     let every = SCALAR_TIME_EVERY.load(Ordering::Relaxed);
-    let label = tree::op_label(s.site.name, s.site.class, s.site.dtype, None);
+    let label = tree::op_label(s.site().name, s.site().class, s.site().dtype, None);
     let weight = if every <= 1 {
         1
     } else {
@@ -249,18 +301,19 @@ fn scalar_instrumented(s: &ScalarOp) -> OpGuard {
 #[cfg(test)]
 mod tests {
     use crate::trace::class::OpClass;
-    use crate::trace::scalar::{scalar, ScalarOp, ScalarSite};
+    use crate::trace::scalar::{scalar, ScalarOp, ScalarSite, SiteTable};
     use crate::trace::state::scalar_site;
 
-    static SITE: ScalarSite = ScalarSite {
+    static SITE: SiteTable = SiteTable::uniform(ScalarSite {
         name: "get",
         class: OpClass::ScalarRead,
         dtype: "float64",
-    };
+    });
 
     fn op() -> ScalarOp {
         ScalarOp {
-            site: &SITE,
+            table: &SITE,
+            slot: 3,
             array_elements: 1,
             bytes_read: 8,
             bytes_written: 0,
@@ -274,7 +327,7 @@ mod tests {
     ) -> crate::Result<()> {
         let _l = crate::testing::lock();
         let session = crate::Session::builder().cpu_hz(0).start()?;
-        let address = &SITE as *const ScalarSite as usize;
+        let address = SITE.mark(3);
         let inside = crate::profile!("loop", {
             let inside = scalar(op, |_| scalar_site());
             assert_eq!(scalar_site(), 0, "left after the body returns");

@@ -206,18 +206,32 @@ fn append_contiguous(a: &Array, b: &Array) -> Result<Array> {
     );
     let (a, b) = (as_dtype(a, dtype)?, as_dtype(b, dtype)?);
     let mut out = Array::for_overwrite(dtype, &[total], a.allocator())?;
-    with_dtype!(dtype, T => {
-        let (Some(x), Some(y)) = (a.contiguous_slice::<T>(), b.contiguous_slice::<T>()) else {
-            return Err(Error::invalid("ndprof internal error: append of a non-contiguous array"));
-        };
-        let (head, tail) = out.uninit_slice::<T>().split_at_mut(x.len());
-        for (slots, src) in [(head, x), (tail, y)] {
-            for (o, &v) in slots.iter_mut().zip(src) {
-                o.write(v);
-            }
-        }
-    });
+    with_dtype!(dtype, T => write_back_to_back::<T>(&mut out, &[&a, &b]))?;
     Ok(out)
+}
+
+/// Fills `out` (fresh, of `T`) with the elements of C-contiguous `sources`,
+/// one after another; an error, before anything is written, if one is not
+/// contiguous or they do not fill it exactly.
+fn write_back_to_back<T: crate::dtype::Element>(out: &mut Array, sources: &[&Array]) -> Result<()> {
+    let slots = out.uninit_slice::<T>();
+    let lens: Option<usize> = sources
+        .iter()
+        .map(|a| a.contiguous_slice::<T>().map(<[T]>::len))
+        .sum();
+    if lens != Some(slots.len()) {
+        return Err(Error::invalid(
+            "ndprof internal error: joining arrays that are not contiguous",
+        ));
+    }
+    let mut at = 0;
+    for src in sources.iter().filter_map(|a| a.contiguous_slice::<T>()) {
+        for (o, &v) in slots[at..at + src.len()].iter_mut().zip(src) {
+            o.write(v);
+        }
+        at += src.len();
+    }
+    Ok(())
 }
 
 #[track_caller]
@@ -285,17 +299,8 @@ fn concatenate_in(
     if axis == 0 && converted.iter().all(|a| a.is_c_contiguous()) {
         // Along the first axis of C-order inputs the result is their elements back to back.
         let mut out = Array::for_overwrite(dtype, &shape, alloc)?;
-        with_dtype!(dtype, T => {
-            let slots = out.uninit_slice::<T>();
-            let mut at = 0;
-            for a in &converted {
-                let src = a.contiguous_slice::<T>().unwrap_or(&[]);
-                for (o, &v) in slots[at..at + src.len()].iter_mut().zip(src) {
-                    o.write(v);
-                }
-                at += src.len();
-            }
-        });
+        let sources: Vec<&Array> = converted.iter().map(|a| a.as_ref()).collect();
+        with_dtype!(dtype, T => write_back_to_back::<T>(&mut out, &sources))?;
         return Ok(out);
     }
     let mut out = Array::zeros_in(&shape, dtype, alloc)?;

@@ -165,16 +165,11 @@ fn count_scalar_cold(op: &impl Fn() -> ScalarOp, weight: u64) {
     count_scalar(&op(), weight);
 }
 
-/// The exact and instrumented paths' guard, out of line.
+/// [`scalar`]'s guard outside the sampled fast path, out of line: sampled
+/// mode's exact count (an op that may allocate or reports value ranges) or
+/// instrumented mode's count and 1-in-N timing.
 #[inline(never)]
 fn scalar_guard(s: ScalarOp) -> OpGuard {
-    scalar_op(s)
-}
-
-/// [`scalar`]'s guard outside the sampled fast path: sampled mode's exact
-/// count (an op that may allocate or reports value ranges) or instrumented
-/// mode's count and 1-in-N timing.
-fn scalar_op(s: ScalarOp) -> OpGuard {
     match mode() {
         None => OpGuard::idle(),
         Some(false) => scalar_exact(&s),

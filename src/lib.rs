@@ -68,8 +68,9 @@
 //! thread's first 4096 are estimated 1-in-256 and marked), and a per-thread
 //! wall-clock timer (250 Hz) samples which scope each thread is in, so times
 //! are `samples x period` with their uncertainty (`Record::time_err_ns`);
-//! a scope costs ~4 ns, a scalar op ~0.3-0.8 ns (against ~3 ns for a `get`
-//! itself). **Instrumented** reads the clock
+//! a scope costs ~3 ns, a scalar op ~0.2-0.5 ns (against ~2-3 ns for a
+//! `get` itself; a sample inside `get` under a scope reading several dtypes
+//! is split over them by calls). **Instrumented** reads the clock
 //! around every scope and op (~25 ns each), calibrates that cost when the
 //! session starts and subtracts it (`total_ns`; raw in `total_raw_ns`).
 //!

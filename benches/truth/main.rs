@@ -309,11 +309,16 @@ fn shares() -> Vec<Share> {
     let vector = || {
         black_box(x.square().ok());
     };
-    // Enough work for ~250 samples at 250 Hz: the share's sampling error
-    // is then ~3 points.
-    let reps = 8;
-    let base_loop = median((0..5).map(|_| secs(looped)).collect()) * reps as f64;
-    let base_vec = median((0..25).map(|_| secs(vector)).collect()) * 5.0 * reps as f64;
+    // Enough work for ~250 samples at 250 Hz (1 s): the share's sampling
+    // error is then ~3 points. Sized from the unprofiled times, so that a
+    // faster runtime does not leave the share to a handful of samples.
+    let one_loop = median((0..5).map(|_| secs(looped)).collect());
+    let one_vec = median((0..25).map(|_| secs(vector)).collect());
+    let reps = (1.0 / (one_loop + 5.0 * one_vec))
+        .ceil()
+        .clamp(1.0, 10_000.0) as usize;
+    let base_loop = one_loop * reps as f64;
+    let base_vec = one_vec * 5.0 * reps as f64;
     if let Ok(session) = Session::builder().start() {
         profile!("loop", {
             for _ in 0..reps {

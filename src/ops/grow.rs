@@ -119,6 +119,7 @@ impl Array {
         let (len, grows) = (self.len(), !self.grows_in_place_by_one());
         let op = move || trace::ScalarOp {
             table: &super::sites::PUSH,
+            mark: super::sites::PUSH_MARK,
             slot: dtype as usize,
             array_elements: len.saturating_add(1),
             bytes_read: 0,

@@ -109,10 +109,11 @@ impl Array {
     ///
     /// # Errors
     /// [`IndexOutOfBounds`](ErrorKind::IndexOutOfBounds) naming the index and shape.
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, index: &[usize]) -> Result<Scalar> {
         let op = || trace::ScalarOp {
             table: &super::sites::GET,
+            mark: super::sites::GET_MARK,
             slot: self.dtype() as usize,
             array_elements: self.len(),
             bytes_read: self.dtype().size(),
@@ -120,7 +121,11 @@ impl Array {
             may_allocate: false,
             writes_integer: false,
         };
-        trace::scalar(op, |_| self.read_element(index))
+        trace::scalar(
+            op,
+            #[inline(always)]
+            |_| self.read_element(index),
+        )
     }
 
     /// `get`'s body, inlined into each of `trace::scalar`'s paths: an
@@ -166,6 +171,7 @@ impl Array {
         let (len, shared) = (self.len(), self.shares_buffer());
         let op = move || trace::ScalarOp {
             table: &super::sites::SET,
+            mark: super::sites::SET_MARK,
             slot: dtype as usize,
             array_elements: len,
             bytes_read: 0,
@@ -173,24 +179,28 @@ impl Array {
             may_allocate: shared,
             writes_integer: dtype.is_integer(),
         };
-        trace::scalar(op, |g| {
-            check_storable(value, dtype)?;
-            self.check_writable()?;
-            if self.shares_buffer() {
-                self.element_offset(index)?; // report a bad index before copying
-                self.make_unique()?;
-            }
-            let pos = self.element_offset(index)?;
-            let Some(buf) = Arc::get_mut(&mut self.buf) else {
-                return Err(Error::invalid("ndprof internal error: buffer still shared"));
-            };
-            with_dtype!(dtype, T => {
-                let v = value.to::<T>();
-                buf.as_slice_mut::<T>()[pos] = v;
-                super::observe::note_value(g, v);
-            });
-            Ok(())
-        })
+        trace::scalar(
+            op,
+            #[inline(always)]
+            |g| {
+                check_storable(value, dtype)?;
+                self.check_writable()?;
+                if self.shares_buffer() {
+                    self.element_offset(index)?; // report a bad index before copying
+                    self.make_unique()?;
+                }
+                let pos = self.element_offset(index)?;
+                let Some(buf) = Arc::get_mut(&mut self.buf) else {
+                    return Err(Error::invalid("ndprof internal error: buffer still shared"));
+                };
+                with_dtype!(dtype, T => {
+                    let v = value.to::<T>();
+                    buf.as_slice_mut::<T>()[pos] = v;
+                    super::observe::note_value(g, v);
+                });
+                Ok(())
+            },
+        )
     }
 }
 

@@ -29,11 +29,14 @@ pub struct EventCost {
 }
 
 const SCOPE: &str = "ndprof-calibration";
-static SITE: SiteTable = SiteTable::uniform(ScalarSite {
-    name: "ndprof-calibration-get",
-    class: OpClass::ScalarRead,
-    dtype: "none",
-});
+static SITE: SiteTable = SiteTable::uniform(
+    4,
+    ScalarSite {
+        name: "ndprof-calibration-get",
+        class: OpClass::ScalarRead,
+        dtype: "none",
+    },
+);
 const CALLS: usize = 2000;
 /// Steps of [`work`] a calibration scope wraps (~25 ns: scopes wrap ops).
 const SCOPE_WORK: usize = 8;
@@ -141,6 +144,7 @@ fn one_round(scalar_time_every: u64) -> Option<Round> {
         // The path `get` takes.
         let op = || ScalarOp {
             table: &SITE,
+            mark: 4,
             slot: 0,
             array_elements: 1,
             bytes_read: 8,
@@ -148,7 +152,11 @@ fn one_round(scalar_time_every: u64) -> Option<Round> {
             may_allocate: false,
             writes_integer: false,
         };
-        acc = acc.wrapping_add(scalar(op, |_| work::<SCALAR_WORK>(i as u64)));
+        acc = acc.wrapping_add(scalar(
+            op,
+            #[inline(always)]
+            |_| work::<SCALAR_WORK>(i as u64),
+        ));
     }
     let scalars_ns = t.elapsed().as_nanos() as f64 / calls as f64;
     black_box(acc);
@@ -170,6 +178,6 @@ fn one_round(scalar_time_every: u64) -> Option<Round> {
         scopes: scopes_ns,
         scalars: scalars_ns,
         scope_measured: ticks_of(SCOPE) as f64 * ns / CALLS as f64,
-        scalar_measured: ticks_of(SITE.0[0].name) as f64 * ns / calls as f64,
+        scalar_measured: ticks_of(SITE.sites[0].name) as f64 * ns / calls as f64,
     })
 }

@@ -443,23 +443,41 @@ fn clock_times(d: &Drained, ns_per_tick: f64, cost: &EventCost) -> Vec<Times> {
 
 #[cfg(test)]
 mod tests {
-    use crate::trace::{inject_sample, set_scalar_site, OpClass, ScalarSite, SiteTable};
+    use crate::trace::{
+        inject_sample, scalar, set_scalar_site, OpClass, ScalarOp, ScalarSite, SiteTable,
+    };
 
-    static GET: SiteTable = SiteTable::uniform(ScalarSite {
-        name: "get",
-        class: OpClass::ScalarRead,
-        dtype: "float64",
-    });
+    static GET: SiteTable = SiteTable::uniform(
+        5,
+        ScalarSite {
+            name: "get",
+            class: OpClass::ScalarRead,
+            dtype: "float64",
+        },
+    );
 
     #[test]
     fn samples_inside_a_scalar_op_land_on_it() -> crate::Result<()> {
         let _l = crate::testing::lock();
         let session = crate::Session::builder().cpu_hz(1).start()?;
+        let op = || ScalarOp {
+            table: &GET,
+            mark: 5,
+            slot: 0,
+            array_elements: 1,
+            bytes_read: 8,
+            bytes_written: 0,
+            may_allocate: false,
+            writes_integer: false,
+        };
         crate::profile!("loop", {
-            set_scalar_site(GET.mark(0));
+            scalar(op, |_| inject_sample(1));
+            inject_sample(1);
+        });
+        crate::profile!("no op counted", {
+            set_scalar_site(GET.mark);
             inject_sample(1);
             set_scalar_site(0);
-            inject_sample(1);
         });
         let p = session.finish()?;
         let get = p
@@ -467,6 +485,7 @@ mod tests {
             .map(|r| (r.samples, r.total_ns));
         assert_eq!(get, Some((1, 1e9)));
         assert_eq!(p.record(&["loop"]).map(|r| r.self_ns), Some(1e9));
+        assert_eq!(p.record(&["no op counted"]).map(|r| r.self_ns), Some(1e9));
         Ok(())
     }
 }

@@ -9,7 +9,7 @@
 //! (0.9% at a million calls; the gaps' variance is a third of a geometric
 //! gap's), marked in `Metrics::estimated_calls`.
 
-use super::state::Scalar;
+use super::state::{epoch_of, Scalar};
 use std::cell::Cell;
 
 /// Scalar calls each thread counts exactly at the start of a session.
@@ -21,25 +21,32 @@ thread_local! {
     static RNG: Cell<u64> = const { Cell::new(0) };
 }
 
-/// One scalar call of session `epoch` on the thread whose per-element
-/// state is `sc`: a compare and a decrement; `Some(weight)` for a call to
-/// count, for `weight` calls (0: this one alone, exactly).
+/// One scalar call in sampled mode, `word` being the state word
+/// ([`state_word`]) the call read: a decrement and a compare; `Some(weight)`
+/// for a call to count, for `weight` calls (0: this one alone, exactly).
+///
+/// The countdown is kept as a deadline, the state word when it was set plus
+/// the calls left, so that one compare against the word the call already
+/// holds catches both its last call and a new session (a new epoch raises
+/// the word by `2^32`, past any deadline of an earlier one). A thread's
+/// first call (deadline 1) takes the slow path too.
+///
+/// [`state_word`]: super::state::state_word
 #[inline(always)]
-pub(crate) fn tick(sc: &Scalar, epoch: u64) -> Option<u64> {
-    // A countdown of an earlier session, or at its last call, takes the
-    // slow path.
-    let left = sc.left.get().wrapping_sub(1);
-    if sc.epoch.get() == epoch && left != 0 {
-        sc.left.set(left);
+pub(crate) fn tick(sc: &Scalar, word: u64) -> Option<u64> {
+    let deadline = sc.deadline.get().wrapping_sub(1);
+    if deadline > word {
+        sc.deadline.set(deadline);
         None
     } else {
-        Some(counted(sc, epoch))
+        Some(counted(sc, word))
     }
 }
 
 #[cold]
 #[inline(never)]
-fn counted(sc: &Scalar, epoch: u64) -> u64 {
+fn counted(sc: &Scalar, word: u64) -> u64 {
+    let epoch = epoch_of(word);
     if sc.epoch.get() != epoch {
         sc.epoch.set(epoch);
         sc.exact.set(EXACT_SCALAR_CALLS);
@@ -51,7 +58,7 @@ fn counted(sc: &Scalar, epoch: u64) -> u64 {
     } else {
         (u64::from(SCALAR_SAMPLE_EVERY), random_gap())
     };
-    sc.left.set(next);
+    sc.deadline.set(word + u64::from(next));
     weight
 }
 

@@ -12,6 +12,7 @@
 //! This file only gathers the parts; each lives in its own module.
 
 mod buffers;
+mod charge;
 mod class;
 mod clock;
 mod countdown;
@@ -43,8 +44,6 @@ pub use records::thread_tables;
 #[doc(hidden)]
 pub use sampler::inject_sample;
 pub(crate) use sampler::SamplerConfig;
-#[cfg(test)]
-pub(crate) use scalar::site_of_mark;
 pub(crate) use scalar::{scalar, ScalarOp, ScalarSite, SiteTable, SITE_SLOTS};
 pub use state::enabled;
 #[cfg(test)]

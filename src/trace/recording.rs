@@ -2,10 +2,11 @@
 //! recorded. Only the profiler's `Session` calls these, after its
 //! one-session-per-process check.
 
+use super::charge::Charges;
 use super::events::{set_call_sites, set_value_ranges};
 use super::metrics::Metrics;
 use super::sampler::{self, SamplerConfig};
-use super::scalar::{set_scalar_time_every, site_of_mark};
+use super::scalar::set_scalar_time_every;
 use super::tree::{self, Label, LabelId, NodeId};
 use super::{heap, held, records, state};
 
@@ -97,6 +98,11 @@ pub(crate) struct Drained {
 pub(crate) fn drain(epoch: u64) -> Drained {
     let samples = sampler::stop().unwrap_or_default();
     let mut metrics = records::drain(epoch);
+    let (labels, nodes) = tree::snapshot(epoch);
+    let inside_ops = (samples.points.iter().map(|p| (p.2, p.3)))
+        .chain(samples.by_stack.keys().map(|k| (k.0, k.1)))
+        .filter(|&(_, mark)| mark != 0);
+    let charges = Charges::new(inside_ops, &nodes, &labels, &metrics);
     let mut stacks = Vec::new();
     let valid = |node: NodeId| {
         node != tree::DROPPED && node != tree::IGNORED && (node as usize) < tree::MAX_NODES
@@ -105,31 +111,31 @@ pub(crate) fn drain(epoch: u64) -> Drained {
         .points
         .iter()
         .filter(|p| !p.5)
-        .map(|&(at, tid, node, site, live, _)| (at, tid, site_node(epoch, node, site), live))
+        .map(|&(at, tid, node, mark, live, _)| (at, tid, charges.pick(node, mark, at), live))
         .filter(|p| valid(p.2))
         .collect();
-    for ((node, site, frames, borrowed), (count, ns)) in samples.by_stack {
-        let node = site_node(epoch, node, site);
-        if !valid(node) {
-            continue;
+    for ((node, mark, frames, borrowed), (count, ns)) in samples.by_stack {
+        for (node, count, ns) in charges.split(node, mark, count, ns) {
+            if !valid(node) {
+                continue;
+            }
+            if metrics.len() <= node as usize {
+                metrics.resize(node as usize + 1, Metrics::default());
+            }
+            if !borrowed {
+                // Time is the opening thread's; helpers show in the stacks only.
+                let m = &mut metrics[node as usize];
+                m.samples = m.samples.saturating_add(count);
+                m.sample_ns = m.sample_ns.saturating_add(ns);
+            }
+            stacks.push(StackSample {
+                node,
+                frames: frames.clone(),
+                samples: count,
+                ns,
+            });
         }
-        if metrics.len() <= node as usize {
-            metrics.resize(node as usize + 1, Metrics::default());
-        }
-        if !borrowed {
-            // Time is the opening thread's; helpers show in the stacks only.
-            let m = &mut metrics[node as usize];
-            m.samples = m.samples.saturating_add(count);
-            m.sample_ns = m.sample_ns.saturating_add(ns);
-        }
-        stacks.push(StackSample {
-            node,
-            frames,
-            samples: count,
-            ns,
-        });
     }
-    let (labels, nodes) = tree::snapshot(epoch);
     let (peak_bytes, peak_owners) = held::peak(epoch);
     let (heap_peak_bytes, heap_peak_owners) = heap::peak();
     Drained {
@@ -146,19 +152,4 @@ pub(crate) fn drain(epoch: u64) -> Drained {
         stacks,
         timeline,
     }
-}
-
-/// The node a sample is charged to: its scalar op's under `node`, if it was
-/// taken inside one (`site` non-zero), else `node`.
-fn site_node(epoch: u64, node: NodeId, site: usize) -> NodeId {
-    if site == 0 {
-        return node;
-    }
-    // SAFETY: a non-zero site is a `SiteTable::mark` (set by `scalar` only).
-    let site = unsafe { site_of_mark(site) };
-    tree::child(
-        epoch,
-        node,
-        tree::op_label(site.name, site.class, site.dtype, None),
-    )
 }

@@ -6,13 +6,16 @@ use super::events::{enter, Guard, OpGuard, VALUE_RANGES};
 use super::metrics::Field;
 use super::records;
 use super::state::{
-    clear_scalar_site, current, epoch, mode, mode_and_epoch, set_current, with_scalar, SAMPLED_BITS,
+    clear_scalar_site, current, epoch, mode, mode_of, set_current, state_word, with_scalar,
+    SAMPLED_BITS,
 };
 use super::tree::{self, NodeId};
 use std::cell::Cell;
 use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
+use std::ptr;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
 static SCALAR_TIME_EVERY: AtomicU64 = AtomicU64::new(1);
 
@@ -42,44 +45,56 @@ pub(crate) struct ScalarSite {
 }
 
 /// Slots of a [`SiteTable`]: one per dtype (a power of two, so that a
-/// slot fits in the low bits of the table's address).
+/// slot is masked rather than bounds-checked).
 pub(crate) const SITE_SLOTS: usize = 16;
 
-/// The sites of one per-element op, one slot per dtype, aligned so that a
-/// site is named by one word, `table address | slot` (its *mark*): the
-/// per-element path stores the mark without computing the site's address,
-/// and the sampler's records turn it back into the site ([`site_of_mark`]).
+/// Marks a [`SiteTable`] may have: `1..MARKS`; `ops::sites` uses 1-3, the
+/// profiler's calibration 4, unit tests 5-7.
+pub(crate) const MARKS: usize = 8;
+
+/// The sites of one per-element op, one slot per dtype, and the op's mark:
+/// a small constant (`1..MARKS`, one per op) that the per-element path
+/// stores as an immediate to mark the thread as inside the op (the same for
+/// every dtype, so that the mark costs no load). The sampler's records turn
+/// a mark back into the op's node under the sampled scope, and the dtype is
+/// resolved there from the calls counted (see `charge`).
 #[derive(Debug)]
-#[repr(C, align(16))]
-pub(crate) struct SiteTable(pub [ScalarSite; SITE_SLOTS]);
+pub(crate) struct SiteTable {
+    pub mark: usize,
+    pub sites: [ScalarSite; SITE_SLOTS],
+}
 
 impl SiteTable {
-    /// A table whose slots all hold `site`.
-    pub(crate) const fn uniform(site: ScalarSite) -> SiteTable {
-        SiteTable([site; SITE_SLOTS])
+    /// A table with mark `mark` whose slots all hold `site`.
+    pub(crate) const fn uniform(mark: usize, site: ScalarSite) -> SiteTable {
+        SiteTable {
+            mark,
+            sites: [site; SITE_SLOTS],
+        }
     }
 
     /// The site in `slot`.
     #[inline(always)]
     pub(crate) fn site(&'static self, slot: usize) -> &'static ScalarSite {
-        &self.0[slot & (SITE_SLOTS - 1)]
-    }
-
-    /// The mark of the site in `slot`.
-    #[inline(always)]
-    pub(crate) fn mark(&'static self, slot: usize) -> usize {
-        self as *const SiteTable as usize | slot & (SITE_SLOTS - 1)
+        &self.sites[slot & (SITE_SLOTS - 1)]
     }
 }
 
-/// The site a mark names.
-///
-/// # Safety
-/// `mark` came from [`SiteTable::mark`].
-pub(crate) unsafe fn site_of_mark(mark: usize) -> &'static ScalarSite {
-    let table = (mark & !(SITE_SLOTS - 1)) as *const SiteTable;
-    // SAFETY: the caller vouches that the high bits are a static table's address.
-    unsafe { (*table).site(mark) }
+/// The tables by mark, as counted calls met them (a sample's mark is read
+/// back through this; a mark never counted names no table).
+static TABLES: [AtomicPtr<SiteTable>; MARKS] = [const { AtomicPtr::new(ptr::null_mut()) }; MARKS];
+
+pub(crate) fn register(table: &'static SiteTable) {
+    if let Some(slot) = TABLES.get(table.mark) {
+        slot.store(table as *const SiteTable as *mut SiteTable, Relaxed);
+    }
+}
+
+/// The op a mark names, if a call of it was counted.
+pub(crate) fn table_of_mark(mark: usize) -> Option<&'static SiteTable> {
+    let p = TABLES.get(mark)?.load(Relaxed);
+    // SAFETY: only `register` stores here, and only `&'static` tables.
+    (!p.is_null()).then(|| unsafe { &*p })
 }
 
 /// What a per-element op (`get`, `set`, `push`) reports.
@@ -87,6 +102,9 @@ pub(crate) unsafe fn site_of_mark(mark: usize) -> &'static ScalarSite {
 pub(crate) struct ScalarOp {
     /// The op's sites, one per dtype.
     pub table: &'static SiteTable,
+    /// `table.mark`, as a constant (an immediate in the per-element loop,
+    /// not a load from the table).
+    pub mark: usize,
     /// The slot of this call's dtype.
     pub slot: usize,
     /// The array indexed (or grown to), in elements.
@@ -125,37 +143,46 @@ impl ScalarOp {
 ///
 /// [`EXACT_SCALAR_CALLS`]: super::EXACT_SCALAR_CALLS
 /// [`SCALAR_SAMPLE_EVERY`]: super::SCALAR_SAMPLE_EVERY
+///
+/// Callers mark `body` (and `op`) `#[inline(always)]`: called from each
+/// path, a body was otherwise made a function of its own in some builds,
+/// returning its result through memory (~1 ns a call).
 #[inline(always)]
 pub(crate) fn scalar<R>(op: impl Fn() -> ScalarOp, body: impl FnOnce(&mut OpGuard) -> R) -> R {
-    let (mode, epoch) = mode_and_epoch();
-    if mode == 0 {
-        return body(&mut OpGuard::idle());
+    let word = state_word();
+    let marked = mode_of(word) != 0;
+    if marked {
+        // `op` is called where its fields are used, so that the fast path
+        // computes only the mark and the flags (not the array's size or dtype).
+        let (mark, may_allocate, writes_integer) = {
+            let s = op();
+            (s.mark, s.may_allocate, s.writes_integer)
+        };
+        if mode_of(word) != SAMPLED_BITS || may_allocate || writes_integer && value_ranges() {
+            // The guard is made out of line.
+            let mut g = scalar_guard(op());
+            return body(&mut g);
+        }
+        let weight = with_scalar(|sc| {
+            sc.set_site(mark);
+            super::countdown::tick(sc, word)
+        });
+        if let Some(weight) = weight {
+            count_scalar_cold(&op, weight);
+        }
     }
-    // `op` is called where its fields are used, so that the fast path
-    // computes only the site and the flags (not the array's size).
-    let (mark, may_allocate, writes_integer) = {
-        let s = op();
-        (s.table.mark(s.slot), s.may_allocate, s.writes_integer)
-    };
-    if mode != SAMPLED_BITS || may_allocate || writes_integer && value_ranges() {
-        // The guard is made out of line; the body stays inline on every
-        // path, so that its result reaches the caller in registers.
-        let mut g = scalar_guard(op());
-        return body(&mut g);
+    // No session and sampled mode share this call of the body, so that both
+    // run the same code. The idle guard needs no drop: kept out of the
+    // unwinding path, it costs no stores.
+    let r = body(&mut ManuallyDrop::new(OpGuard::idle()));
+    if marked {
+        // Left by a plain store to the thread-local (no pointer kept across
+        // the body, no drop guard: its unwinding path cost the per-element
+        // loop ~0.3 ns a call). A body that unwinds (library code does not
+        // panic) leaves the site set until the thread's next scope exit
+        // clears it.
+        clear_scalar_site();
     }
-    let weight = with_scalar(|sc| {
-        sc.set_site(mark);
-        super::countdown::tick(sc, epoch)
-    });
-    if let Some(weight) = weight {
-        count_scalar_cold(&op, weight);
-    }
-    let r = body(&mut OpGuard::idle());
-    // Left by a plain store to the thread-local (no pointer kept across the
-    // body, no drop guard: its unwinding path cost the per-element loop
-    // ~0.3 ns a call). A body that unwinds (library code does not panic)
-    // leaves the site set until the thread's next scope exit clears it.
-    clear_scalar_site();
     r
 }
 
@@ -193,9 +220,11 @@ type CachedEntry = (u64, NodeId, usize, NodeId, Option<&'static records::Entry>)
 /// Counts `weight` calls of `s` (0: one, not estimated) under the current
 /// node; returns the session's epoch and the op's node.
 pub(crate) fn count_scalar(s: &ScalarOp, weight: u64) -> (u64, NodeId) {
+    debug_assert_eq!(s.mark, s.table.mark, "a scalar op's mark is its table's");
+    register(s.table);
     let epoch = epoch();
     let parent = current();
-    let site = s.table.mark(s.slot);
+    let site = s.site() as *const ScalarSite as usize;
     let way = (site >> 4 ^ site >> 7) & 3;
     let cached = ENTRIES.try_with(|c| c[way].get()).unwrap_or_default();
     let (node, entry) = match cached {
@@ -299,15 +328,19 @@ mod tests {
     use crate::trace::scalar::{scalar, ScalarOp, ScalarSite, SiteTable};
     use crate::trace::state::scalar_site;
 
-    static SITE: SiteTable = SiteTable::uniform(ScalarSite {
-        name: "get",
-        class: OpClass::ScalarRead,
-        dtype: "float64",
-    });
+    static SITE: SiteTable = SiteTable::uniform(
+        7,
+        ScalarSite {
+            name: "get",
+            class: OpClass::ScalarRead,
+            dtype: "float64",
+        },
+    );
 
     fn op() -> ScalarOp {
         ScalarOp {
             table: &SITE,
+            mark: 7,
             slot: 3,
             array_elements: 1,
             bytes_read: 8,
@@ -322,7 +355,7 @@ mod tests {
     ) -> crate::Result<()> {
         let _l = crate::testing::lock();
         let session = crate::Session::builder().cpu_hz(0).start()?;
-        let address = SITE.mark(3);
+        let address = 7;
         let inside = crate::profile!("loop", {
             let inside = scalar(op, |_| scalar_site());
             assert_eq!(scalar_site(), 0, "left after the body returns");

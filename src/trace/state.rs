@@ -5,11 +5,13 @@ use super::tree::{NodeId, ROOT};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// The recording session's epoch (high bits) and mode (low two bits: 0 no
-/// session, 1 sampled, the default mode, 2 instrumented), in one word so
-/// that the per-element path reads both with one load.
+/// The recording session's epoch (high 32 bits) and mode (low two bits: 0
+/// no session, 1 sampled, the default mode, 2 instrumented), in one word so
+/// that the per-element path reads both with one load. A new epoch raises
+/// the word by `2^32`, more than any countdown's calls left (see `countdown`).
 static STATE: AtomicU64 = AtomicU64::new(0);
 const MODE_BITS: u64 = 3;
+const EPOCH_SHIFT: u32 = 32;
 
 const OFF: u64 = 0;
 const SAMPLED: u64 = 1;
@@ -26,7 +28,7 @@ thread_local! {
         Scalar {
             site: Cell::new(0),
             epoch: Cell::new(0),
-            left: Cell::new(0),
+            deadline: Cell::new(1), // a thread's first call is counted
             exact: Cell::new(0),
         }
     };
@@ -52,8 +54,9 @@ pub(crate) struct Scalar {
     site: Cell<usize>,
     /// The session the countdown below belongs to (see `countdown`).
     pub(crate) epoch: Cell<u64>,
-    /// Calls left until the next counted one (see `countdown`).
-    pub(crate) left: Cell<u32>,
+    /// The state word at which the next call is counted: the word when the
+    /// countdown was set plus the calls left (see `countdown`).
+    pub(crate) deadline: Cell<u64>,
     /// Calls still to count one by one in this session (see `countdown`).
     pub(crate) exact: Cell<u32>,
 }
@@ -74,14 +77,26 @@ pub(crate) fn mode() -> Option<bool> {
     }
 }
 
-/// The mode bits and the epoch, from one load: `(mode, epoch)`.
+/// The state word: the mode bits (`& MODE_BITS`, see [`SAMPLED_BITS`])
+/// and the epoch (see [`epoch_of`]), from one load.
 #[inline(always)]
-pub(crate) fn mode_and_epoch() -> (u64, u64) {
-    let s = STATE.load(Ordering::Relaxed);
-    (s & MODE_BITS, s >> 2)
+pub(crate) fn state_word() -> u64 {
+    STATE.load(Ordering::Relaxed)
 }
 
-/// The mode bits of sampled mode (see [`mode_and_epoch`]).
+/// The mode bits of a state word.
+#[inline(always)]
+pub(crate) fn mode_of(word: u64) -> u64 {
+    word & MODE_BITS
+}
+
+/// The epoch of a state word.
+#[inline(always)]
+pub(crate) fn epoch_of(word: u64) -> u64 {
+    word >> EPOCH_SHIFT
+}
+
+/// The mode bits of sampled mode (see [`state_word`]).
 pub(crate) const SAMPLED_BITS: u64 = SAMPLED;
 
 /// Starts (`Some(instrumented)`) or stops (`None`) recording.
@@ -143,12 +158,12 @@ pub(crate) fn set_current(node: NodeId) -> NodeId {
 /// The recording session's epoch (0 before the first session).
 #[inline]
 pub(crate) fn epoch() -> u64 {
-    STATE.load(Ordering::Relaxed) >> 2
+    epoch_of(STATE.load(Ordering::Relaxed))
 }
 
 /// Starts a new epoch and returns it.
 pub(crate) fn next_epoch() -> u64 {
-    (STATE.fetch_add(MODE_BITS + 1, Ordering::AcqRel) >> 2) + 1
+    epoch_of(STATE.fetch_add(1 << EPOCH_SHIFT, Ordering::AcqRel)) + 1
 }
 
 /// Puts the calling thread at the root (a session starts on it).

@@ -144,6 +144,27 @@ impl Array {
     pub fn shares_buffer(&self) -> bool {
         Arc::strong_count(&self.buf) > 1
     }
+
+    /// This array's buffer to write, if no other array shares it: what
+    /// `Arc::get_mut` answers, from two plain loads instead of its atomic
+    /// compare-exchange (a locked instruction per scalar `set` or `push`,
+    /// which also waits for every store before it to reach the cache).
+    #[inline]
+    pub(crate) fn unique_buffer(&mut self) -> Option<&mut Buffer> {
+        if Arc::strong_count(&self.buf) != 1 || Arc::weak_count(&self.buf) != 0 {
+            return None;
+        }
+        // Order this write after the reads of any array that shared the
+        // buffer and has since dropped it (their release decrement).
+        std::sync::atomic::fence(std::sync::atomic::Ordering::Acquire);
+        // SAFETY: this `Arc` is the only one (strong count 1), and no `Weak`
+        // exists that another thread could upgrade (weak count 0; ndprof never
+        // makes one, and the field is crate-private); `&mut self` keeps this
+        // `Arc` from being cloned while the borrow lives. So no other
+        // reference to the buffer exists, as `Arc::get_mut` would find.
+        // `Arc::as_ptr` points at the allocation with its full provenance.
+        Some(unsafe { &mut *Arc::as_ptr(&self.buf).cast_mut() })
+    }
     /// Whether the elements lie in C order with no gaps.
     pub fn is_c_contiguous(&self) -> bool {
         let mut expect = 1isize;

@@ -31,6 +31,9 @@ impl Scalar {
     }
 
     /// The value converted to `T` under unsafe casting (wrap, truncate).
+    /// Inlined: per-element loops call it on every `get` and `set`, and an
+    /// out-of-line call read the value back from memory just stored.
+    #[inline]
     pub fn to<T: Element>(self) -> T {
         scalar_dispatch!(self, v => v.cast::<T>())
     }

@@ -132,7 +132,7 @@ impl Array {
             self.check_1d("push")?;
             super::index::check_storable(value, dtype)?;
             self.make_growable()?;
-            let Some(buf) = Arc::get_mut(&mut self.buf) else {
+            let Some(buf) = self.unique_buffer() else {
                 return Err(Error::invalid("ndprof internal error: buffer still shared"));
             };
             buf.reserve(1)?;

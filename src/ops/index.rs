@@ -8,7 +8,6 @@ use crate::array::{Array, Slice};
 use crate::dtype::{with_dtype, Element, Scalar};
 use crate::error::{shape_str, Error, ErrorKind, Result};
 use crate::trace::{self, OpClass};
-use std::sync::Arc;
 
 /// Checks that `value` can be stored into an array of `dtype`, as NumPy's
 /// `a[i] = value` does: an integer must fit; a float going into an integer
@@ -179,28 +178,24 @@ impl Array {
             may_allocate: shared,
             writes_integer: dtype.is_integer(),
         };
-        trace::scalar(
-            op,
-            #[inline(always)]
-            |g| {
-                check_storable(value, dtype)?;
-                self.check_writable()?;
-                if self.shares_buffer() {
-                    self.element_offset(index)?; // report a bad index before copying
-                    self.make_unique()?;
-                }
-                let pos = self.element_offset(index)?;
-                let Some(buf) = Arc::get_mut(&mut self.buf) else {
-                    return Err(Error::invalid("ndprof internal error: buffer still shared"));
-                };
-                with_dtype!(dtype, T => {
-                    let v = value.to::<T>();
-                    buf.as_slice_mut::<T>()[pos] = v;
-                    super::observe::note_value(g, v);
-                });
-                Ok(())
-            },
-        )
+        trace::scalar(op, |g| {
+            check_storable(value, dtype)?;
+            self.check_writable()?;
+            if self.shares_buffer() {
+                self.element_offset(index)?; // report a bad index before copying
+                self.make_unique()?;
+            }
+            let pos = self.element_offset(index)?;
+            let Some(buf) = self.unique_buffer() else {
+                return Err(Error::invalid("ndprof internal error: buffer still shared"));
+            };
+            with_dtype!(dtype, T => {
+                let v = value.to::<T>();
+                buf.as_slice_mut::<T>()[pos] = v;
+                super::observe::note_value(g, v);
+            });
+            Ok(())
+        })
     }
 }
 

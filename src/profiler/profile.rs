@@ -297,15 +297,16 @@ impl Profile {
     }
 
     /// The most buffer bytes live at once during the session, counting buffers
-    /// allocated while it ran (exact: every allocation, growth and free of such
-    /// a buffer updates one counter).
+    /// allocated while it ran: exact when one thread allocates buffers (every
+    /// allocation, growth and free counts); with several, low by at most
+    /// 64 KiB (`trace::HEAP_FLUSH_BYTES`) per other thread.
     pub fn peak_buffer_bytes(&self) -> u64 {
         self.peak_buffer_bytes
     }
 
     /// The heap peak the report shows: buffers and the rest of the heap
     /// together with `alloc::Tracking` (low by at most 64 KiB per thread),
-    /// else the exact buffer peak.
+    /// else the buffer peak ([`peak_buffer_bytes`](Self::peak_buffer_bytes)).
     pub fn peak_bytes(&self) -> u64 {
         match self.heap {
             Some(HeapSource::Global) => self.heap_peak_bytes.max(self.peak_buffer_bytes),

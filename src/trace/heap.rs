@@ -12,10 +12,7 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
 
-/// A thread's live-byte changes reach the shared counter in steps of at
-/// least this many bytes, so the global peak is low by at most this much
-/// per allocating thread.
-pub const FLUSH_BYTES: i64 = 64 << 10;
+pub use super::live::FLUSH_BYTES;
 
 use super::live::{HEAP as LIVE, TRACKING as INSTALLED};
 static PEAK: AtomicI64 = AtomicI64::new(0);

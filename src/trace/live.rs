@@ -4,6 +4,11 @@
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering::Relaxed};
 
+/// A thread's live-byte changes (heap blocks, buffers) reach the shared
+/// counters in steps of at least this many bytes, so the global peaks are
+/// low by at most this much per allocating thread.
+pub const FLUSH_BYTES: i64 = 64 << 10;
+
 /// Live bytes of the whole heap, buffers included, when `alloc::Tracking`
 /// is the global allocator (see `heap`).
 pub(crate) static HEAP: AtomicI64 = AtomicI64::new(0);

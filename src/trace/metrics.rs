@@ -268,6 +268,10 @@ metrics! {
     held_blocks: u64 = Sum internal,
     /// Buffers allocated here that were freed since.
     held_blocks_released: u64 = Sum internal,
+    /// At the root, per thread: the most buffer bytes live (the session's
+    /// flushed total plus this thread's unflushed change) at any of this
+    /// thread's buffer events; the session's peak is the largest.
+    held_peak: u64 = Max internal,
     /// Heap allocations outside ndprof's buffers (plain `Vec`s, strings, ...)
     /// made here; only with `alloc::Tracking` as the global allocator.
     heap_allocations: u64 = Sum,

@@ -136,7 +136,7 @@ pub(crate) fn drain(epoch: u64) -> Drained {
             });
         }
     }
-    let (peak_bytes, peak_owners) = held::peak(epoch);
+    let (peak_bytes, peak_owners) = held::peak(epoch, &metrics);
     let (heap_peak_bytes, heap_peak_owners) = heap::peak();
     Drained {
         metrics,

@@ -23,22 +23,23 @@ use std::sync::Mutex;
 
 /// The session the counters below belong to.
 static EPOCH: AtomicU64 = AtomicU64::new(0);
-use super::live::BUFFERS as LIVE;
+use super::live::{BUFFERS as LIVE, BUFFERS_PENDING};
 /// Live bytes when the owners were last taken.
 static SNAPSHOT_AT: AtomicI64 = AtomicI64::new(0);
 /// (owner, bytes, buffers) at the last snapshot.
 static AT_PEAK: Mutex<Vec<(NodeId, u64, u64)>> = Mutex::new(Vec::new());
 
 thread_local! {
-    /// This thread's (session, live-byte change not yet in `LIVE`, its
-    /// table's root entry, where its peak is kept).
-    static THREAD: Cell<(u64, i64, Option<&'static Entry>)> = const { Cell::new((0, 0, None)) };
+    /// This thread's session and its table's root entry, where its peak is
+    /// kept; its live-byte change not yet in `LIVE` is `BUFFERS_PENDING`.
+    static THREAD: Cell<(u64, Option<&'static Entry>)> = const { Cell::new((0, None)) };
 }
 
 /// Forgets everything (session `epoch` starts).
 pub(crate) fn reset(epoch: u64) {
     LIVE.store(0, Relaxed);
     SNAPSHOT_AT.store(0, Relaxed);
+    let _ = BUFFERS_PENDING.try_with(|p| p.store(0, Relaxed));
     AT_PEAK.lock().unwrap_or_else(|e| e.into_inner()).clear();
     EPOCH.store(epoch, Relaxed);
 }
@@ -67,24 +68,30 @@ pub(crate) fn update(epoch: u64, owner: NodeId, delta: i64, blocks: i64) {
             (blocks_field, blocks.unsigned_abs()),
         ],
     );
-    let Ok((e, pending, root)) = THREAD.try_with(Cell::get) else {
+    let Ok((e, root)) = THREAD.try_with(Cell::get) else {
         return;
     };
-    let (mut pending, root) = if e == epoch {
-        (pending, root)
+    let root = if e == epoch {
+        root
     } else {
-        (0, records::entry_of(epoch, ROOT))
+        let root = records::entry_of(epoch, ROOT);
+        let _ = THREAD.try_with(|t| t.set((epoch, root)));
+        root
     };
-    pending = pending.saturating_add(delta);
-    let shared = if pending.abs() >= FLUSH_BYTES {
-        let flushed = pending;
-        pending = 0;
-        LIVE.fetch_add(flushed, Relaxed).saturating_add(flushed)
-    } else {
-        LIVE.load(Relaxed)
+    let Ok(live) = BUFFERS_PENDING.try_with(|cell| {
+        let before = if e == epoch { cell.load(Relaxed) } else { 0 };
+        let mut pending = before.saturating_add(delta);
+        let shared = if pending.abs() >= FLUSH_BYTES {
+            let flushed = std::mem::take(&mut pending);
+            LIVE.fetch_add(flushed, Relaxed).saturating_add(flushed)
+        } else {
+            LIVE.load(Relaxed)
+        };
+        cell.store(pending, Relaxed);
+        shared.saturating_add(pending)
+    }) else {
+        return;
     };
-    let _ = THREAD.try_with(|t| t.set((epoch, pending, root)));
-    let live = shared.saturating_add(pending);
     if let Some(root) = root {
         // Only this thread writes its table: a load and a store suffice.
         let peak = &root[Field::held_peak as usize];
@@ -152,5 +159,32 @@ pub(crate) fn add_live(
             Field::held_blocks_released,
             blocks,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::trace::live;
+
+    #[test]
+    fn live_bytes_and_the_peak_count_changes_not_yet_flushed() -> crate::Result<()> {
+        let _l = crate::testing::lock();
+        let session = crate::Session::builder().cpu_hz(0).start()?;
+        let (during, after) = {
+            let a = crate::Array::zeros(&[1000], crate::DType::Float64)?;
+            let b = crate::Array::zeros(&[500], crate::DType::Float64)?;
+            let during = live::now();
+            drop((a, b));
+            (during, live::now())
+        };
+        let big = crate::Array::zeros(&[20_000], crate::DType::Float64)?; // flushed
+        let with_big = live::now();
+        drop(big);
+        let p = session.finish()?;
+        if !live::TRACKING.load(std::sync::atomic::Ordering::Relaxed) {
+            assert_eq!((during, after, with_big), (12_000, 0, 160_000));
+        }
+        assert_eq!(p.peak_buffer_bytes(), 160_000);
+        Ok(())
     }
 }

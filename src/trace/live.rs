@@ -17,12 +17,21 @@ pub(crate) static BUFFERS: AtomicI64 = AtomicI64::new(0);
 /// `alloc::Tracking` has served an allocation in this process.
 pub(crate) static TRACKING: AtomicBool = AtomicBool::new(false);
 
-/// Live bytes now: the whole heap with `alloc::Tracking`, else buffers.
+thread_local! {
+    /// This thread's change to live buffer bytes not yet added to
+    /// [`BUFFERS`] (see `held`): an atomic only so that the signal handler
+    /// may read it; only its thread writes it.
+    pub(crate) static BUFFERS_PENDING: AtomicI64 = const { AtomicI64::new(0) };
+}
+
+/// Live bytes now, as the calling thread sees them: the whole heap with
+/// `alloc::Tracking`, else buffers (with this thread's unflushed change).
 pub(crate) fn now() -> u64 {
     let v = if TRACKING.load(Relaxed) {
         HEAP.load(Relaxed)
     } else {
-        BUFFERS.load(Relaxed)
+        let pending = BUFFERS_PENDING.try_with(|p| p.load(Relaxed)).unwrap_or(0);
+        BUFFERS.load(Relaxed).saturating_add(pending)
     };
     v.max(0) as u64
 }

@@ -142,16 +142,7 @@ fn one_round(scalar_time_every: u64) -> Option<Round> {
     let t = Instant::now();
     for i in 0..calls {
         // The path `get` takes.
-        let op = || ScalarOp {
-            table: &SITE,
-            mark: 4,
-            slot: 0,
-            array_elements: 1,
-            bytes_read: 8,
-            bytes_written: 0,
-            may_allocate: false,
-            writes_integer: false,
-        };
+        let op = || ScalarOp::read_one(&SITE, 4);
         acc = acc.wrapping_add(scalar(
             op,
             #[inline(always)]

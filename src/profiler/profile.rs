@@ -461,16 +461,7 @@ mod tests {
     fn samples_inside_a_scalar_op_land_on_it() -> crate::Result<()> {
         let _l = crate::testing::lock();
         let session = crate::Session::builder().cpu_hz(1).start()?;
-        let op = || ScalarOp {
-            table: &GET,
-            mark: 5,
-            slot: 0,
-            array_elements: 1,
-            bytes_read: 8,
-            bytes_written: 0,
-            may_allocate: false,
-            writes_integer: false,
-        };
+        let op = || ScalarOp::read_one(&GET, 5);
         crate::profile!("loop", {
             scalar(op, |_| inject_sample(1));
             inject_sample(1);

@@ -118,6 +118,22 @@ pub(crate) struct ScalarOp {
 }
 
 impl ScalarOp {
+    /// A read of one 8-byte element of a one-element array, as op `table`
+    /// with mark `mark` (`table.mark`, passed as a constant): the profiler's
+    /// calibration and tests.
+    pub(crate) const fn read_one(table: &'static SiteTable, mark: usize) -> ScalarOp {
+        ScalarOp {
+            table,
+            mark,
+            slot: 0,
+            array_elements: 1,
+            bytes_read: 8,
+            bytes_written: 0,
+            may_allocate: false,
+            writes_integer: false,
+        }
+    }
+
     /// This call's site.
     #[inline(always)]
     pub(crate) fn site(&self) -> &'static ScalarSite {

@@ -130,15 +130,15 @@ thread_local! {
     static TID: Cell<u32> = const { Cell::new(0) };
 }
 
-/// (node, scalar site address or 0, innermost-first return addresses,
+/// (node, scalar op mark or 0 (see `SiteTable`), innermost-first return addresses,
 /// taken on a thread working for another's scope).
 pub(crate) type StackKey = (u32, usize, Vec<usize>, bool);
 
-/// One sample in time: (clock ticks, thread id, node, scalar site, live
+/// One sample in time: (clock ticks, thread id, node, scalar op mark, live
 /// bytes, taken on a thread working for another's scope).
 pub(crate) type TimePoint = (u64, u32, u32, usize, u64, bool);
 
-/// What the sampler collected: samples merged by (node, scalar site, stack).
+/// What the sampler collected: samples merged by (node, scalar op mark, stack).
 #[derive(Debug, Default)]
 pub(crate) struct Samples {
     /// Every sample in time order (the timeline and the heap over time).

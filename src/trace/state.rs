@@ -20,8 +20,8 @@ const INSTRUMENTED: u64 = 2;
 thread_local! {
     /// Read by the sampler's signal handler: const-initialized, no destructor.
     static CURRENT: Cell<NodeId> = const { Cell::new(ROOT) };
-    /// The scalar op (`&'static ScalarSite` as an address) this thread is
-    /// inside, 0 outside: the sampler charges its samples there; and the
+    /// The mark of the scalar op (`SiteTable::mark`) this thread is inside,
+    /// 0 outside: the sampler charges its samples there; and the
     /// thread's countdown to its next counted scalar op (`countdown`), side
     /// by side so that the per-element path computes one address.
     static SCALAR: Scalar = const {

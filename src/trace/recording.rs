@@ -114,8 +114,16 @@ pub(crate) fn drain(epoch: u64) -> Drained {
         .map(|&(at, tid, node, mark, live, _)| (at, tid, charges.pick(node, mark, at), live))
         .filter(|p| valid(p.2))
         .collect();
-    for ((node, mark, frames, borrowed), (count, ns)) in samples.by_stack {
-        for (node, count, ns) in charges.split(node, mark, count, ns) {
+    for ((node, mark, mut frames, borrowed), (count, ns)) in samples.by_stack {
+        let parts = charges.split(node, mark, count, ns);
+        let last = parts.len().saturating_sub(1);
+        for (i, (node, count, ns)) in parts.into_iter().enumerate() {
+            // One part (the usual case) takes the frames; more share copies.
+            let frames = if i == last {
+                std::mem::take(&mut frames)
+            } else {
+                frames.clone()
+            };
             if !valid(node) {
                 continue;
             }
@@ -130,7 +138,7 @@ pub(crate) fn drain(epoch: u64) -> Drained {
             }
             stacks.push(StackSample {
                 node,
-                frames: frames.clone(),
+                frames,
                 samples: count,
                 ns,
             });

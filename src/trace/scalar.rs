@@ -237,7 +237,6 @@ type CachedEntry = (u64, NodeId, usize, NodeId, Option<&'static records::Entry>)
 /// node; returns the session's epoch and the op's node.
 pub(crate) fn count_scalar(s: &ScalarOp, weight: u64) -> (u64, NodeId) {
     debug_assert_eq!(s.mark, s.table.mark, "a scalar op's mark is its table's");
-    register(s.table);
     let epoch = epoch();
     let parent = current();
     let site = s.site() as *const ScalarSite as usize;
@@ -247,6 +246,9 @@ pub(crate) fn count_scalar(s: &ScalarOp, weight: u64) -> (u64, NodeId) {
         (e, p, a, node, entry) if (e, p, a) == (epoch, parent, site) => (node, entry),
         _ => {
             let label = tree::op_label(s.site().name, s.site().class, s.site().dtype, None);
+            // A node new to this thread's cache: make sure the sampler's
+            // records can read its op's mark back.
+            register(s.table);
             let node = tree::child(epoch, parent, label);
             let entry = records::entry_of(epoch, node);
             let _ = ENTRIES.try_with(|c| c[way].set((epoch, parent, site, node, entry)));
@@ -355,14 +357,8 @@ mod tests {
 
     fn op() -> ScalarOp {
         ScalarOp {
-            table: &SITE,
-            mark: 7,
             slot: 3,
-            array_elements: 1,
-            bytes_read: 8,
-            bytes_written: 0,
-            may_allocate: false,
-            writes_integer: false,
+            ..ScalarOp::read_one(&SITE, 7)
         }
     }
 

@@ -128,3 +128,29 @@ fn native_stacks_hang_under_their_scope_path() {
     let spinning = p.record(&["outer", "spinning"]).unwrap();
     assert!(spinning.samples > 0 && spinning.total_ns > 0.0);
 }
+
+#[cfg(feature = "cpu")]
+#[test]
+fn a_helper_working_for_a_scope_is_sampled_on_its_cpu_clock() {
+    let _l = ndprof::testing::lock();
+    let session = Session::builder().cpu_hz(250).start().unwrap();
+    profile!("waits", {
+        let ctx = ndprof::trace::Context::capture();
+        std::thread::scope(|s| {
+            s.spawn(|| ctx.run(|| spin_in_a_named_function(300)));
+        });
+    });
+    let p = session.finish().unwrap();
+    let cpu = p.cpu().expect("native stacks");
+    // Only the helper ran the spin: its CPU-clock samples hang under the
+    // scope it worked for.
+    assert!(
+        cpu.folded
+            .lines()
+            .any(|l| l.starts_with("waits;") && l.contains("spin_in_a_named_function")),
+        "{}",
+        cpu.folded
+    );
+    // The scope's time is the waiting thread's (wall clock).
+    assert!(p.record(&["waits"]).unwrap().samples > 0);
+}

@@ -7,7 +7,8 @@ pub enum Mode {
     /// counts (calls, elements, bytes, allocations; scalar `get`/`set`
     /// counts past each thread's first 4096 are estimated 1-in-256 and
     /// marked) and the thread's current call-tree node; a per-thread
-    /// wall-clock timer samples which node each thread is in. Times are
+    /// wall-clock timer samples which node each thread is in (helpers, such
+    /// as rayon's workers, on their CPU clock). Times are
     /// the wall time of the thread that opened each scope or op, `samples x
     /// period`, reported with their statistical uncertainty (`time_err_ns`);
     /// threads working for a scope (`Context::run`, ndprof's parallel

@@ -6,6 +6,7 @@ use super::class::OpClass;
 use super::clock::now_ticks;
 use super::metrics::Field;
 use super::records;
+use super::sampler::SampleClock;
 use super::state::{current, enabled, epoch, mode, set_current};
 use super::tree::{self, LabelId, NodeId, ROOT};
 use std::cell::Cell;
@@ -187,7 +188,7 @@ fn enter_counted(label: LabelId, sizes: [u64; 3], array_elements: u64) -> Counte
 #[inline(never)]
 fn lookup_entry(key: EntryKey) -> Cached {
     let (epoch, parent, label) = key;
-    super::sampler::arm_this_thread(epoch);
+    super::sampler::arm_this_thread(epoch, SampleClock::for_this_thread);
     let node = tree::child(epoch, parent, label);
     let c = Cached {
         node,
@@ -463,7 +464,7 @@ impl Context {
         if !enabled() || self.epoch != epoch() {
             return f();
         }
-        super::sampler::arm_this_thread(self.epoch);
+        super::sampler::arm_this_thread(self.epoch, || SampleClock::Cpu);
         let prev = set_current(self.node);
         let was_borrowed = super::state::set_borrowed(true);
         struct Restore(NodeId, bool);

@@ -169,7 +169,7 @@ impl Slot {
             return false;
         }
         // This thread's first event of the session: time to sample it.
-        super::sampler::arm_this_thread(epoch);
+        super::sampler::arm_this_thread(epoch, super::sampler::SampleClock::for_this_thread);
         self.clear();
         self.epoch.store(epoch, Release);
         true

@@ -65,7 +65,7 @@
 //!
 //! Time is measured in one of two [`Mode`]s. **Sampled** (the default) reads
 //! no clock per event: counts are exact (scalar `get`/`set` counts past each
-//! thread's first 4096 are estimated 1-in-256 and marked), and a per-thread
+//! thread's first 4096 are estimated 1-in-1024 and marked), and a per-thread
 //! wall-clock timer (250 Hz) samples which scope each thread is in, so times
 //! are `samples x period` with their uncertainty (`Record::time_err_ns`)
 //! (helpers such as rayon's workers are sampled on their CPU clock: they

@@ -5,7 +5,7 @@
 pub enum Mode {
     /// The default: no clock reads per event. Scopes and ops keep exact
     /// counts (calls, elements, bytes, allocations; scalar `get`/`set`
-    /// counts past each thread's first 4096 are estimated 1-in-256 and
+    /// counts past each thread's first 4096 are estimated 1-in-1024 and
     /// marked) and the thread's current call-tree node; a per-thread
     /// wall-clock timer samples which node each thread is in (helpers, such
     /// as rayon's workers, on their CPU clock). Times are

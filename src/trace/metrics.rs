@@ -224,11 +224,11 @@ macro_rules! metrics {
 
 metrics! {
     /// Times the scope or op was entered. In sampled mode scalar `get`/`set`
-    /// calls past each thread's first 4096 are counted 1-in-256 (see
+    /// calls past each thread's first 4096 are counted 1-in-1024 (see
     /// `estimated_calls`).
     calls: u64 = Sum,
     /// How many of `calls` (and of the elements and bytes that go with
-    /// them) are estimates from 1-in-256 sampling rather than counted one by
+    /// them) are estimates from 1-in-1024 sampling rather than counted one by
     /// one (sampled mode, scalar ops only; 0: exact).
     estimated_calls: u64 = Sum,
     /// Timer samples that landed here, children excluded (sampled mode).

@@ -573,7 +573,7 @@ fn blocked_ranges() -> Vec<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{thread_cpu_ns, SampleClock};
+    use crate::trace::sampler::{thread_cpu_ns, SampleClock};
 
     #[test]
     fn rayon_workers_are_sampled_on_their_cpu_clock_other_threads_on_the_wall_clock() {

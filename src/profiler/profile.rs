@@ -5,7 +5,7 @@ use super::mode::Mode;
 use super::record::{find_path, path_of, Record, SourceLine};
 use super::timeline::{decimate, TimelinePoint, MAX_TIMELINE_POINTS};
 use crate::trace::recording::Drained;
-use crate::trace::{ns_per_tick, LabelKind, Metrics, Stamp, ROOT};
+use crate::trace::{ns_per_tick, LabelKind, Metrics, OpClass, Stamp, ROOT};
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
@@ -393,10 +393,11 @@ fn sampled_times(d: &Drained) -> Vec<Times> {
 fn clock_times(d: &Drained, ns_per_tick: f64, cost: &EventCost) -> Vec<Times> {
     let n = d.nodes.len();
     let m = |id: usize| d.metrics.get(id).copied().unwrap_or_default();
-    let per_element = |id: usize| {
-        d.labels
-            .get(d.nodes[id].1 as usize)
-            .is_some_and(|l| l.class.is_some_and(|c| c.is_per_element()))
+    // (inner, outer) cost of one call of node `id`.
+    let cost_of = |id: usize| match d.labels.get(d.nodes[id].1 as usize).and_then(|l| l.class) {
+        Some(OpClass::ScalarRead) => (cost.scalar_inner_ns, cost.scalar_outer_ns),
+        Some(c) if c.is_per_element() => (cost.scalar_write_inner_ns, cost.scalar_write_outer_ns),
+        _ => (cost.inner_ns, cost.outer_ns),
     };
     // Cost every call below a node added to its measured time.
     let mut below = vec![0f64; n];
@@ -404,23 +405,14 @@ fn clock_times(d: &Drained, ns_per_tick: f64, cost: &EventCost) -> Vec<Times> {
         let p = d.nodes[id].0 as usize;
         if p != ROOT as usize && p < id {
             let calls = m(id).calls as f64;
-            let outer = if per_element(id) {
-                cost.scalar_outer_ns
-            } else {
-                cost.outer_ns
-            };
-            below[p] += below[id] + calls * outer;
+            below[p] += below[id] + calls * cost_of(id).1;
         }
     }
     let mut raw = vec![0f64; n];
     let mut total = vec![0f64; n];
     for id in 1..n {
         raw[id] = m(id).ticks as f64 * ns_per_tick;
-        let inner = if per_element(id) {
-            cost.scalar_inner_ns
-        } else {
-            cost.inner_ns
-        };
+        let inner = cost_of(id).0;
         total[id] = (raw[id] - m(id).calls as f64 * inner - below[id]).max(0.0);
     }
     let (mut child_raw, mut child_total) = (vec![0f64; n], vec![0f64; n]);

@@ -182,8 +182,11 @@ impl TimingMeta {
             }
             "instrumented" => format!(
                 "times: wall clock per event, less the calibrated profiler cost ({:.1} ns a \
-                 scope or op, {:.1} ns a per-element op, seen from the parent); counts exact",
-                self.event_cost.outer_ns, self.event_cost.scalar_outer_ns
+                 scope or op, {:.1} ns a per-element read, {:.1} ns a per-element write, seen \
+                 from the parent); counts exact",
+                self.event_cost.outer_ns,
+                self.event_cost.scalar_outer_ns,
+                self.event_cost.scalar_write_outer_ns
             ),
             "mixed" => {
                 "times: merged from reports measured in different modes or rates".to_string()

@@ -19,10 +19,11 @@ use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
 static SCALAR_TIME_EVERY: AtomicU64 = AtomicU64::new(1);
 
-/// Per-element call counters, one per op label (modulo the table size), so
-/// that ops called in turn (`get`, `set`, `get`, ...) are each timed 1-in-N
-/// rather than one of them always and the other never.
-const COUNTERS: usize = 64;
+/// Per-element calls left before the next timed one, one countdown per op
+/// and dtype (mark and slot), so that ops called in turn (`get`, `set`,
+/// `get`, ...) are each timed 1-in-N rather than one of them always and the
+/// other never.
+const COUNTERS: usize = MARKS * SITE_SLOTS;
 
 thread_local! {
     static SCALAR_CALLS: [Cell<u64>; COUNTERS] = const { [const { Cell::new(0) }; COUNTERS] };
@@ -49,7 +50,7 @@ pub(crate) struct ScalarSite {
 pub(crate) const SITE_SLOTS: usize = 16;
 
 /// Marks a [`SiteTable`] may have: `1..MARKS`; `ops::sites` uses 1-3, the
-/// profiler's calibration 4, unit tests 5-7.
+/// unit tests 5-7.
 pub(crate) const MARKS: usize = 8;
 
 /// The sites of one per-element op, one slot per dtype, and the op's mark:
@@ -65,7 +66,8 @@ pub(crate) struct SiteTable {
 }
 
 impl SiteTable {
-    /// A table with mark `mark` whose slots all hold `site`.
+    /// A table with mark `mark` whose slots all hold `site` (tests).
+    #[cfg(test)]
     pub(crate) const fn uniform(mark: usize, site: ScalarSite) -> SiteTable {
         SiteTable {
             mark,
@@ -119,8 +121,8 @@ pub(crate) struct ScalarOp {
 
 impl ScalarOp {
     /// A read of one 8-byte element of a one-element array, as op `table`
-    /// with mark `mark` (`table.mark`, passed as a constant): the profiler's
-    /// calibration and tests.
+    /// with mark `mark` (`table.mark`, passed as a constant): for tests.
+    #[cfg(test)]
     pub(crate) const fn read_one(table: &'static SiteTable, mark: usize) -> ScalarOp {
         ScalarOp {
             table,
@@ -226,12 +228,22 @@ fn value_ranges() -> bool {
 
 thread_local! {
     /// Where this thread last counted scalar ops: (epoch, parent node, site
-    /// address) -> (op node, its table entry), direct-mapped by site, so
-    /// that alternating ops (`get`, `set`) each keep their entry.
-    static ENTRIES: [Cell<CachedEntry>; 4] = const { [const { Cell::new((0, 0, 0, 0, None)) }; 4] };
+    /// address) -> (op node, its table entry), direct-mapped by op and
+    /// dtype, so that alternating ops (`get`, `set`) each keep their entry
+    /// (mapped by the site's address, `get` and `set` of one dtype shared a
+    /// way: instrumented mode's `get`/`set` loop missed on every call).
+    static ENTRIES: [Cell<CachedEntry>; ENTRY_WAYS] = const { [const { Cell::new((0, 0, 0, 0, None)) }; ENTRY_WAYS] };
 }
 
 type CachedEntry = (u64, NodeId, usize, NodeId, Option<&'static records::Entry>);
+
+const ENTRY_WAYS: usize = 8;
+
+/// The way of [`ENTRIES`] op `mark` on dtype `slot` uses: ops of one dtype
+/// (marks 1-3) and one op's neighbouring dtypes fall in distinct ways.
+fn entry_way(mark: usize, slot: usize) -> usize {
+    (mark + 3 * slot) % ENTRY_WAYS
+}
 
 /// Counts `weight` calls of `s` (0: one, not estimated) under the current
 /// node; returns the session's epoch and the op's node.
@@ -240,7 +252,7 @@ pub(crate) fn count_scalar(s: &ScalarOp, weight: u64) -> (u64, NodeId) {
     let epoch = epoch();
     let parent = current();
     let site = s.site() as *const ScalarSite as usize;
-    let way = (site >> 4 ^ site >> 7) & 3;
+    let way = entry_way(s.mark, s.slot);
     let cached = ENTRIES.try_with(|c| c[way].get()).unwrap_or_default();
     let (node, entry) = match cached {
         (e, p, a, node, entry) if (e, p, a) == (epoch, parent, site) => (node, entry),
@@ -305,28 +317,32 @@ fn scalar_exact(s: &ScalarOp) -> OpGuard {
 
 fn scalar_instrumented(s: &ScalarOp) -> OpGuard {
     let every = SCALAR_TIME_EVERY.load(Ordering::Relaxed);
-    let label = tree::op_label(s.site().name, s.site().class, s.site().dtype, None);
     let weight = if every <= 1 {
         1
     } else {
-        let k = SCALAR_CALLS
+        // A countdown per op and dtype, not a remainder (a 64-bit division
+        // per call), and no label lookup for the calls not timed.
+        SCALAR_CALLS
             .try_with(|c| {
-                let c = &c[label as usize % COUNTERS];
-                let k = c.get() + 1;
-                c.set(k);
-                k
+                let c = &c[(s.mark * SITE_SLOTS + s.slot) % COUNTERS];
+                match c.get() {
+                    0 | 1 => {
+                        c.set(every);
+                        every
+                    }
+                    left => {
+                        c.set(left.min(every) - 1);
+                        0
+                    }
+                }
             })
-            .unwrap_or(0);
-        if k.is_multiple_of(every) {
-            every
-        } else {
-            0
-        }
+            .unwrap_or(0)
     };
     if weight == 0 && !(s.writes_integer && value_ranges()) {
         // Counted, not timed: no clock reads and no record merge on drop.
         return scalar_exact(s);
     }
+    let label = tree::op_label(s.site().name, s.site().class, s.site().dtype, None);
     let mut live = enter(
         label,
         [1, s.bytes_read as u64, s.bytes_written as u64],

@@ -379,6 +379,21 @@ mod tests {
     }
 
     #[test]
+    fn ops_of_one_dtype_and_one_ops_neighbouring_dtypes_keep_distinct_cache_ways() {
+        use crate::trace::scalar::{entry_way, SITE_SLOTS};
+        for slot in 0..SITE_SLOTS {
+            let ways: Vec<usize> = (1..=3).map(|mark| entry_way(mark, slot)).collect();
+            assert!(ways[0] != ways[1] && ways[1] != ways[2] && ways[0] != ways[2]);
+            for mark in 1..=3 {
+                assert_ne!(
+                    entry_way(mark, slot),
+                    entry_way(mark, (slot + 1) % SITE_SLOTS)
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_site_is_marked_during_the_body_and_cleared_after_it_or_at_the_scope_exit(
     ) -> crate::Result<()> {
         let _l = crate::testing::lock();

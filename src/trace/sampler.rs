@@ -262,7 +262,6 @@ fn arm_slow(epoch: u64, clock: SampleClock) {
     // SAFETY: gettid has no preconditions.
     sev.sigev_notify_thread_id = unsafe { libc::gettid() };
     let mut timer: libc::timer_t = std::ptr::null_mut();
-    // SAFETY: valid pointers to a filled sigevent and an out-parameter.
     let clock_id = match clock {
         SampleClock::Wall => libc::CLOCK_MONOTONIC,
         SampleClock::Cpu => libc::CLOCK_THREAD_CPUTIME_ID,

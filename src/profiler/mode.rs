@@ -8,9 +8,10 @@ pub enum Mode {
     /// counts past each thread's first 4096 are estimated 1-in-1024 and
     /// marked) and the thread's current call-tree node; a per-thread
     /// wall-clock timer samples which node each thread is in (helpers, such
-    /// as rayon's workers, on their CPU clock). Times are
-    /// the wall time of the thread that opened each scope or op, `samples x
-    /// period`, reported with their statistical uncertainty (`time_err_ns`);
+    /// as rayon's workers, on their CPU clock: no signals while idle). Times
+    /// are the wall time of the thread that opened each scope or op (CPU
+    /// time for scopes opened on such helpers), `samples x period`, reported
+    /// with their statistical uncertainty (`time_err_ns`);
     /// threads working for a scope (`Context::run`, ndprof's parallel
     /// kernels) show in the `cpu.*` stacks. Needs `cpu_hz > 0` (Linux);
     /// with `cpu_hz(0)` times are not measured (0).

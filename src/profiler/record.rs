@@ -26,8 +26,10 @@ pub struct Record {
     /// Wall time inside, children included, in nanoseconds, of the thread
     /// that opened the scope or op (summed over threads that opened it;
     /// threads working for it through `Context::run` show in the `cpu.*`
-    /// stacks, not here): from samples in sampled mode (`time_err_ns` gives its uncertainty), wall time less
-    /// the calibrated profiler cost in instrumented mode.
+    /// stacks, not here): from samples in sampled mode (`time_err_ns` gives
+    /// its uncertainty; a scope opened on a rayon worker or a `Context::run`
+    /// helper counts that thread's CPU time, as its sampler runs on its CPU
+    /// clock), wall time less the calibrated profiler cost in instrumented mode.
     pub total_ns: f64,
     /// Time not spent in child scopes or ops.
     pub self_ns: f64,

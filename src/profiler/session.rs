@@ -41,7 +41,12 @@ impl Default for SessionBuilder {
     }
 }
 
-/// The sampler's default rate: one sample per millisecond a thread spends in scopes.
+/// The sampler's default rate: a sample per 4 ms (on average) that a
+/// thread spends in scopes. Each timer signal costs the interrupted work
+/// ~25-55 us on this project's VM whatever the handler does (a no-op
+/// handler measured the same), so the rate is the sampler's cost: ~0.6-1.4%
+/// here at 250 Hz, ~0.3-0.5% at 100 Hz (Go's and async-profiler's default),
+/// at the price of 1.6x the uncertainty (`benches/RESULTS.md`, run J).
 pub const DEFAULT_HZ: u32 = 250;
 
 impl SessionBuilder {
@@ -53,9 +58,11 @@ impl SessionBuilder {
 
     /// The sampling rate per thread in Hz of wall time (default 250; 0
     /// turns the sampler off), for threads inside a scope. Measured on this
-    /// project's 2-core VM, a timer signal costs the interrupted work ~50-60
-    /// us (the VM's timer exits dominate; the native unwind adds little), so
-    /// 250 Hz costs ~1.5% and 1000 Hz ~7%. Resolution is one period (4 ms
+    /// project's 2-core VM, a timer signal costs the interrupted work ~25 us
+    /// on a busy thread and ~50-60 us when it wakes one waiting for rayon's
+    /// workers (the VM's timer exits dominate: a no-op handler costs the
+    /// same; the native unwind adds little), so 250 Hz costs ~0.6-1.5% and
+    /// 1000 Hz ~7%. Resolution is one period (4 ms
     /// at 250 Hz); each record reports its uncertainty. Linux only;
     /// elsewhere no samples are taken.
     pub fn cpu_hz(mut self, hz: u32) -> Self {

@@ -1,6 +1,7 @@
-//! Sampled mode finds an op's node through a per-thread cache keyed by its
-//! call site (name, dtype, caller) and parent: distinct sites, dtypes and
-//! parents must never share a node, however the cache's ways collide.
+//! Sampled mode finds an op's node through small per-thread caches (labels
+//! by name, dtype and call site; entries by parent and label): distinct
+//! sites, dtypes and parents must never share a node, however the caches'
+//! slots collide.
 
 use ndprof::trace::{op, OpClass};
 

@@ -3,9 +3,8 @@
 //! one-session-per-process check.
 
 use super::charge::Charges;
-use super::events::set_value_ranges;
+use super::events::{set_call_sites, set_value_ranges};
 use super::metrics::Metrics;
-use super::op_sites::set_call_sites;
 use super::sampler::{self, SamplerConfig};
 use super::scalar::set_scalar_time_every;
 use super::tree::{self, Label, LabelId, NodeId};

@@ -44,7 +44,7 @@ impl Default for SessionBuilder {
 /// The sampler's default rate: a sample per 4 ms (on average) that a
 /// thread spends in scopes. Each timer signal costs the interrupted work
 /// ~25-55 us on this project's VM whatever the handler does (a no-op
-/// handler measured the same), so the rate is the sampler's cost: ~0.6-1.4%
+/// handler measured the same), so the rate is the sampler's cost: ~0.6-1.5%
 /// here at 250 Hz, ~0.3-0.5% at 100 Hz (Go's and async-profiler's default),
 /// at the price of 1.6x the uncertainty (`benches/RESULTS.md`, run J).
 pub const DEFAULT_HZ: u32 = 250;

@@ -25,7 +25,6 @@ static SNAPSHOT_AT: AtomicI64 = AtomicI64::new(0);
 static AT_PEAK: Mutex<Vec<(NodeId, u64, u64)>> = Mutex::new(Vec::new());
 
 thread_local! {
-    static BUSY: Cell<bool> = const { Cell::new(false) };
     static PENDING: Cell<i64> = const { Cell::new(0) };
 }
 
@@ -86,7 +85,7 @@ pub(crate) fn add_live(delta: i64) {
                         .compare_exchange(at, live, Ordering::Relaxed, Ordering::Relaxed)
                         .is_ok()
                 {
-                    snapshot_holders();
+                    super::own::uncounted(snapshot_holders);
                 }
             }
         } else {
@@ -101,15 +100,13 @@ pub(crate) fn add_live(delta: i64) {
 /// [`leave`].
 #[inline]
 pub(crate) fn enter() -> bool {
-    BUSY.try_with(|b| !b.replace(true)).unwrap_or(false)
+    super::own::enter()
 }
 
 /// Leaves the allocator; `outermost` is what [`enter`] returned.
 #[inline]
 pub(crate) fn leave(outermost: bool) {
-    if outermost {
-        let _ = BUSY.try_with(|b| b.set(false));
-    }
+    super::own::leave(outermost);
 }
 
 /// Counts a heap allocation of `bytes` at the current node and returns the

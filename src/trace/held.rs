@@ -112,6 +112,10 @@ pub(crate) fn update(epoch: u64, owner: NodeId, delta: i64, blocks: i64) {
 /// Takes the owners of live buffer bytes now; never blocks (a busy table
 /// keeps the previous snapshot).
 fn snapshot(epoch: u64) {
+    super::own::uncounted(|| snapshot_now(epoch));
+}
+
+fn snapshot_now(epoch: u64) {
     let (mut live, mut blocks) = (HashMap::new(), HashMap::new());
     add_live(epoch, &mut live, &mut blocks);
     if let Ok(mut at) = AT_PEAK.try_lock() {

@@ -21,6 +21,7 @@ pub(crate) mod heap;
 mod held;
 mod live;
 mod metrics;
+mod own;
 mod recent;
 pub(crate) mod recording;
 mod records;

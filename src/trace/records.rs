@@ -56,7 +56,7 @@ thread_local! {
     /// destructor, so reading it is one TLS load.
     static MINE: Cell<Option<&'static Slot>> = const { Cell::new(None) };
     /// The hold that returns the table when the thread exits.
-    static OWNED: Owned = Owned(take_slot());
+    static OWNED: Owned = Owned(super::own::uncounted(take_slot));
 }
 
 /// Runs `f` on this thread's table (claimed on first use); nothing if the
@@ -109,7 +109,7 @@ fn new_dir() -> *mut Dir {
 fn get_or_make<T>(p: &AtomicPtr<T>, make: fn() -> *mut T) -> *mut T {
     let mut v = p.load(Acquire);
     if v.is_null() {
-        v = make();
+        v = super::own::uncounted(make); // the profiler's own memory
         p.store(v, Release);
     }
     v

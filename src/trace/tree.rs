@@ -135,23 +135,25 @@ pub(crate) fn intern_scope_name(name: &str) -> LabelId {
 /// Scope labels by name, static and run-time names alike; `keep` makes the
 /// name of a new label live for the process.
 fn intern_scope<'a>(name: &'a str, keep: impl FnOnce(&'a str) -> &'static str) -> LabelId {
-    with_labels(|l| {
-        if let Some(&id) = l.scopes.get(name) {
-            return id;
-        }
-        let name = keep(name);
-        let id = push_label(
-            l,
-            Label {
-                name,
-                dtype: "",
-                kind: LabelKind::Scope,
-                class: None,
-                site: None,
-            },
-        );
-        l.scopes.insert(name, id);
-        id
+    super::own::uncounted(|| {
+        with_labels(|l| {
+            if let Some(&id) = l.scopes.get(name) {
+                return id;
+            }
+            let name = keep(name);
+            let id = push_label(
+                l,
+                Label {
+                    name,
+                    dtype: "",
+                    kind: LabelKind::Scope,
+                    class: None,
+                    site: None,
+                },
+            );
+            l.scopes.insert(name, id);
+            id
+        })
     })
 }
 
@@ -220,7 +222,13 @@ pub(crate) fn child(epoch: u64, parent: NodeId, label: LabelId) -> NodeId {
     node
 }
 
+/// Runs on a thread's first visit to (parent, label) in a session; what it
+/// allocates is the profiler's own (uncounted).
 fn child_slow(epoch: u64, parent: NodeId, label: LabelId) -> NodeId {
+    super::own::uncounted(|| child_uncached(epoch, parent, label))
+}
+
+fn child_uncached(epoch: u64, parent: NodeId, label: LabelId) -> NodeId {
     if parent == DROPPED || parent == IGNORED {
         return parent;
     }
@@ -280,7 +288,7 @@ pub(crate) fn op_label(
     if let Ok(Some(l)) = LAST_OP.try_with(|c| super::recent::find(c, key)) {
         return l;
     }
-    let l = op_label_slow(name, class, dtype, site, key);
+    let l = super::own::uncounted(|| op_label_slow(name, class, dtype, site, key));
     let _ = LAST_OP.try_with(|c| super::recent::insert(c, key, l));
     l
 }

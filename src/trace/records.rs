@@ -16,7 +16,7 @@ use super::metrics::{Field, Metrics, LEN};
 use super::tree::{self, NodeId, MAX_NODES};
 use std::cell::Cell;
 use std::sync::atomic::{
-    AtomicPtr, AtomicU64,
+    AtomicPtr, AtomicU64, AtomicUsize,
     Ordering::{Acquire, Relaxed, Release},
 };
 use std::sync::Mutex;
@@ -33,6 +33,11 @@ type Dir = [AtomicPtr<Chunk>; DIR];
 struct Slot {
     epoch: AtomicU64,
     dirs: [AtomicPtr<Dir>; DIRS],
+    /// One past the highest chunk (`directory * DIR + chunk`) made: scans
+    /// stop there rather than visit all `DIRS` directories (a snapshot of
+    /// who holds memory scans every table, up to hundreds of times while a
+    /// session's live bytes first grow).
+    chunks_made: AtomicUsize,
 }
 
 /// Every table ever made (the drain reads them all), and the free ones.
@@ -88,28 +93,37 @@ fn take_slot() -> &'static Slot {
     let slot: &'static Slot = Box::leak(Box::new(Slot {
         epoch: AtomicU64::new(0),
         dirs: [const { AtomicPtr::new(std::ptr::null_mut()) }; DIRS],
+        chunks_made: AtomicUsize::new(0),
     }));
     SLOTS.lock().unwrap_or_else(|e| e.into_inner()).push(slot);
     slot
 }
 
+/// A new chunk of entries: the profiler's own memory (uncounted).
+#[cold]
 fn new_chunk() -> *mut Chunk {
-    let chunk: Box<Chunk> = Box::new(std::array::from_fn(|_| {
-        std::array::from_fn(|i| AtomicU64::new(Metrics::IDENTITY[i]))
-    }));
-    Box::into_raw(chunk)
+    super::own::uncounted(|| {
+        let chunk: Box<Chunk> = Box::new(std::array::from_fn(|_| {
+            std::array::from_fn(|i| AtomicU64::new(Metrics::IDENTITY[i]))
+        }));
+        Box::into_raw(chunk)
+    })
 }
 
+/// A new directory of chunks: the profiler's own memory (uncounted).
+#[cold]
 fn new_dir() -> *mut Dir {
-    let dir: Box<Dir> = Box::new([const { AtomicPtr::new(std::ptr::null_mut()) }; DIR]);
-    Box::into_raw(dir)
+    super::own::uncounted(|| {
+        let dir: Box<Dir> = Box::new([const { AtomicPtr::new(std::ptr::null_mut()) }; DIR]);
+        Box::into_raw(dir)
+    })
 }
 
 /// Loads a published pointer, creating it first if null (owning thread only).
 fn get_or_make<T>(p: &AtomicPtr<T>, make: fn() -> *mut T) -> *mut T {
     let mut v = p.load(Acquire);
     if v.is_null() {
-        v = super::own::uncounted(make); // the profiler's own memory
+        v = make();
         p.store(v, Release);
     }
     v
@@ -118,14 +132,16 @@ fn get_or_make<T>(p: &AtomicPtr<T>, make: fn() -> *mut T) -> *mut T {
 impl Slot {
     /// Calls `f` on every allocated chunk with the node id of its first entry.
     fn chunks(&self, mut f: impl FnMut(usize, &Chunk)) {
-        for (d, dir) in self.dirs.iter().enumerate() {
+        let made = self.chunks_made.load(Acquire);
+        for (d, dir) in self.dirs.iter().enumerate().take(made.div_ceil(DIR)) {
             let dp = dir.load(Acquire);
             if dp.is_null() {
                 continue;
             }
+            let in_dir = (made - d * DIR).min(DIR);
             // SAFETY: directories and chunks are leaked boxes that live
             // forever once published (Release) and are only read (Acquire).
-            for (c, chunk) in unsafe { &*dp }.iter().enumerate() {
+            for (c, chunk) in unsafe { &*dp }.iter().enumerate().take(in_dir) {
                 let cp = chunk.load(Acquire);
                 if !cp.is_null() {
                     // SAFETY: as above.
@@ -152,9 +168,22 @@ impl Slot {
         let (d, c, i) = (n / (CHUNK * DIR), (n / CHUNK) % DIR, n % CHUNK);
         let dp = get_or_make(self.dirs.get(d)?, new_dir);
         // SAFETY: published directories live forever (see `chunks`).
-        let cp = get_or_make(&unsafe { &*dp }[c], new_chunk);
+        let chunk = &unsafe { &*dp }[c];
+        let mut cp = chunk.load(Acquire);
+        if cp.is_null() {
+            cp = self.make_chunk(chunk, d * DIR + c);
+        }
         // SAFETY: as above, for chunks.
         Some(unsafe { &(*cp)[i] })
+    }
+
+    /// Makes and publishes chunk `index` (owning thread only).
+    #[cold]
+    fn make_chunk(&self, at: &AtomicPtr<Chunk>, index: usize) -> *mut Chunk {
+        let cp = new_chunk();
+        at.store(cp, Release);
+        self.chunks_made.fetch_max(index + 1, Release);
+        cp
     }
 
     /// Starts session `epoch` on this table if it is behind; `false` for a
@@ -378,4 +407,26 @@ pub fn thread_tables() -> (usize, usize) {
     let all = SLOTS.lock().unwrap_or_else(|e| e.into_inner()).len();
     let free = FREE.lock().unwrap_or_else(|e| e.into_inner()).len();
     (all, free)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::trace::records::{add, drain, Field};
+    use crate::trace::state::next_epoch;
+
+    #[test]
+    fn a_drain_reads_entries_in_every_chunk_and_directory_made() {
+        let _l = crate::testing::lock();
+        let epoch = next_epoch();
+        // Chunks 0, 1, 78 and 255 of directory 0; chunks 0 and 100 of directory 1.
+        let nodes = [0, 63, 64, 5_000, 16_383, 16_384, 22_784];
+        for (k, &n) in nodes.iter().enumerate() {
+            add(epoch, n, [(Field::calls, k as u64 + 1)]);
+        }
+        let merged = drain(epoch);
+        for (k, &n) in nodes.iter().enumerate() {
+            assert_eq!(merged[n as usize].calls, k as u64 + 1, "node {n}");
+        }
+        assert_eq!(merged.len(), 22_785);
+    }
 }

@@ -288,13 +288,25 @@ pub(crate) fn op_label(
     if let Ok(Some(l)) = LAST_OP.try_with(|c| super::recent::find(c, key)) {
         return l;
     }
-    let l = super::own::uncounted(|| op_label_slow(name, class, dtype, site, key));
+    let l = op_label_slow(name, class, dtype, site, key);
     let _ = LAST_OP.try_with(|c| super::recent::insert(c, key, l));
     l
 }
 
+/// A label missing from the thread's recent ones; what it allocates is the
+/// profiler's own (uncounted).
 #[cold]
 fn op_label_slow(
+    name: &'static str,
+    class: OpClass,
+    dtype: &'static str,
+    site: Option<&'static Location<'static>>,
+    key: OpKey,
+) -> LabelId {
+    super::own::uncounted(|| op_label_uncached(name, class, dtype, site, key))
+}
+
+fn op_label_uncached(
     name: &'static str,
     class: OpClass,
     dtype: &'static str,

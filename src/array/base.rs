@@ -4,6 +4,7 @@ use crate::alloc::{default_allocator, BufferAllocator};
 use crate::buffer::Buffer;
 use crate::dtype::{with_dtype, DType, Element};
 use crate::error::{shape_str, Error, Result};
+use smallvec::SmallVec;
 use std::fmt;
 use std::sync::Arc;
 
@@ -23,9 +24,9 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Array {
     pub(crate) buf: Arc<Buffer>,
-    pub(crate) shape: Vec<usize>,
+    pub(crate) shape: Dims,
     /// Strides in elements; may be negative after a reversing slice.
-    pub(crate) strides: Vec<isize>,
+    pub(crate) strides: Strides,
     /// Element index of the logical first element inside the buffer.
     pub(crate) offset: usize,
     /// A broadcast view ([`Array::broadcast_to`]): several indices may
@@ -33,9 +34,17 @@ pub struct Array {
     pub(crate) read_only: bool,
 }
 
+/// An array's shape: inline up to [`INLINE_AXES`] axes (no heap block).
+pub(crate) type Dims = SmallVec<[usize; INLINE_AXES]>;
+/// An array's strides, in elements: inline like [`Dims`].
+pub(crate) type Strides = SmallVec<[isize; INLINE_AXES]>;
+/// Axes kept inside the array itself; more take a heap block each for the
+/// shape and the strides.
+pub(crate) const INLINE_AXES: usize = 4;
+
 /// C-order (row-major) strides in elements for `shape`.
-pub(crate) fn c_strides(shape: &[usize]) -> Vec<isize> {
-    let mut strides = vec![0isize; shape.len()];
+pub(crate) fn c_strides(shape: &[usize]) -> Strides {
+    let mut strides: Strides = smallvec::smallvec![0isize; shape.len()];
     let mut acc = 1isize;
     for (s, &d) in strides.iter_mut().zip(shape).rev() {
         *s = acc;
@@ -58,7 +67,8 @@ pub(crate) fn checked_size(shape: &[usize]) -> Result<usize> {
 
 impl Array {
     /// Wraps a whole buffer as a C-order array of `shape`.
-    pub(crate) fn from_buffer(buf: Buffer, shape: Vec<usize>) -> Array {
+    pub(crate) fn from_buffer(buf: Buffer, shape: impl Into<Dims>) -> Array {
+        let shape: Dims = shape.into();
         debug_assert_eq!(buf.len(), shape.iter().product::<usize>());
         Array {
             strides: c_strides(&shape),
@@ -78,7 +88,7 @@ impl Array {
         let n = checked_size(shape)?;
         Ok(Self::from_buffer(
             Buffer::for_overwrite(dtype, n, alloc)?,
-            shape.to_vec(),
+            shape,
         ))
     }
 

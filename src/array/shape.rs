@@ -1,6 +1,6 @@
 //! Shape manipulation: slicing, transposing, reshaping, broadcasting.
 
-use super::base::{c_strides, checked_size, Array};
+use super::base::{c_strides, checked_size, Array, Dims, Strides};
 use crate::error::{shape_str, Error, Result};
 use std::ops::{Range, RangeFrom, RangeFull, RangeTo};
 
@@ -250,7 +250,7 @@ impl Array {
         } else {
             self.to_contiguous()?
         };
-        out.shape = shape.to_vec();
+        out.shape = Dims::from_slice(shape);
         out.strides = c_strides(shape);
         Ok(out)
     }
@@ -298,7 +298,7 @@ impl Array {
         }
         checked_size(shape)?;
         let lead = shape.len() - self.ndim();
-        let mut strides = vec![0isize; shape.len()];
+        let mut strides: Strides = smallvec::smallvec![0isize; shape.len()];
         for (axis, (&d, &s)) in self.shape.iter().zip(&self.strides).enumerate() {
             let want = shape[lead + axis];
             strides[lead + axis] = if d == want {
@@ -310,7 +310,7 @@ impl Array {
             };
         }
         let mut out = self.clone();
-        out.shape = shape.to_vec();
+        out.shape = Dims::from_slice(shape);
         out.strides = strides;
         out.read_only = true;
         Ok(out)
@@ -319,7 +319,7 @@ impl Array {
     /// Checks that this array can hold the broadcast of an operand of `shape`.
     pub(crate) fn check_broadcast_into(&self, other: &[usize]) -> Result<()> {
         let b = broadcast_shapes(&self.shape, other)?;
-        if b != self.shape {
+        if b[..] != self.shape[..] {
             return Err(Error::shape(format!(
                 "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
                 shape_str(&self.shape),

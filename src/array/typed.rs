@@ -221,10 +221,7 @@ impl Array {
                 shape_str(shape)
             )));
         }
-        Ok(Array::from_buffer(
-            Buffer::from_slice(data, alloc)?,
-            shape.to_vec(),
-        ))
+        Ok(Array::from_buffer(Buffer::from_slice(data, alloc)?, shape))
     }
 
     /// A copy of an ndarray array (any layout), in the default allocator.

@@ -58,10 +58,7 @@ impl Array {
             0,
             n.saturating_mul(dtype.size()),
         );
-        Ok(Array::from_buffer(
-            Buffer::zeroed(dtype, n, alloc)?,
-            shape.to_vec(),
-        ))
+        Ok(Array::from_buffer(Buffer::zeroed(dtype, n, alloc)?, shape))
     }
 
     /// An array of ones (`true` for bool) in the default allocator.

@@ -33,7 +33,7 @@ impl Array {
     ) -> Result<Array> {
         Ok(Array::from_buffer(
             Buffer::with_capacity(dtype, capacity, alloc)?,
-            vec![0],
+            &[0][..],
         ))
     }
 

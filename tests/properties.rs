@@ -8,8 +8,9 @@ fn dtype() -> impl Strategy<Value = DType> {
     prop::sample::select(DType::ALL.to_vec())
 }
 
+/// 0-d to 6-d: arrays keep up to 4 axes inline, more on the heap.
 fn shape() -> impl Strategy<Value = Vec<usize>> {
-    prop::collection::vec(1usize..5, 0..4)
+    prop::collection::vec(1usize..5, 0..7)
 }
 
 /// A shape that broadcasts with `s`: some axes set to 1, some leading axes dropped.
@@ -196,4 +197,60 @@ proptest! {
         prop_assert_eq!(s.mul_scalar(2).unwrap().to_vec::<i64>().unwrap(), doubled);
         prop_assert_eq!(s.sum().unwrap().item().unwrap().to::<i64>(), want.iter().sum::<i64>());
     }
+}
+
+/// Past the 4 axes an array keeps inline: views (permute, slice,
+/// broadcast, reshape) and element access on a 6-d array agree with index
+/// arithmetic.
+#[test]
+fn six_axis_views_index_like_c_order_arithmetic() {
+    let shape = [2usize, 3, 1, 2, 2, 3];
+    let n: usize = shape.iter().product();
+    let a = Array::arange(0.0, n as f64, 1.0, DType::Float64)
+        .unwrap()
+        .reshape(&shape)
+        .unwrap();
+    assert_eq!(a.shape(), &shape);
+    assert_eq!(a.strides(), &[72 / 2, 12, 12, 6, 3, 1]);
+    let flat = |idx: &[usize]| -> f64 {
+        idx.iter()
+            .zip(a.strides())
+            .map(|(&i, &s)| i as f64 * s as f64)
+            .sum()
+    };
+    let reversed = a.permute(&[5, 4, 3, 2, 1, 0]).unwrap();
+    assert_eq!(reversed.shape(), &[3, 2, 2, 1, 3, 2]);
+    for idx in indices(reversed.shape()) {
+        let back: Vec<usize> = idx.iter().rev().copied().collect();
+        assert_eq!(reversed.get(&idx).unwrap().to_f64(), flat(&back));
+    }
+    let sliced = a
+        .slice(&[
+            (..).into(),
+            (1usize..3).into(),
+            (..).into(),
+            (..).into(),
+            (..).into(),
+            (..).into(),
+        ])
+        .unwrap();
+    assert_eq!(sliced.shape(), &[2, 2, 1, 2, 2, 3]);
+    for idx in indices(sliced.shape()) {
+        let mut src = idx.clone();
+        src[1] += 1;
+        assert_eq!(sliced.get(&idx).unwrap().to_f64(), flat(&src));
+    }
+    let wide = a.broadcast_to(&[2, 2, 3, 4, 2, 2, 3]).unwrap();
+    assert_eq!(wide.shape().len(), 7);
+    for idx in indices(wide.shape()) {
+        let mut src = idx[1..].to_vec();
+        src[2] = 0;
+        assert_eq!(wide.get(&idx).unwrap().to_f64(), flat(&src));
+    }
+    let copied = reversed.to_contiguous().unwrap().reshape(&[n]).unwrap();
+    let want: Vec<f64> = indices(reversed.shape())
+        .iter()
+        .map(|idx| flat(&idx.iter().rev().copied().collect::<Vec<_>>()))
+        .collect();
+    assert_eq!(copied.to_vec::<f64>().unwrap(), want);
 }

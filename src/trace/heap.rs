@@ -56,9 +56,9 @@ pub(crate) fn peak() -> (u64, Vec<(NodeId, u64, u64)>) {
 }
 
 /// Records who holds the bytes at a new peak: heap blocks by the node that
-/// allocated them, plus buffers by theirs. Runs inside the allocator with
-/// its re-entrancy flag set, so its own allocations pass uncounted; it
-/// never blocks (a busy table skips the snapshot, keeping the previous one).
+/// allocated them, plus buffers by theirs. Runs with the allocator flag
+/// set (`own::uncounted`), so its own allocations pass uncounted; it never
+/// blocks (a busy table skips the snapshot, keeping the previous one).
 fn snapshot_holders() {
     let e = epoch();
     let (mut live, mut blocks) = Default::default();

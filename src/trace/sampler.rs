@@ -246,12 +246,17 @@ pub(crate) fn arm_this_thread(epoch: u64, clock: impl FnOnce() -> SampleClock) {
     if ACTIVE_EPOCH.load(Relaxed) != epoch {
         return;
     }
-    let clock = clock();
-    super::own::uncounted(|| arm_slow(epoch, clock)); // its timer list grows
+    arm_slow(epoch, clock());
 }
 
+/// Arms this thread's timer; what it allocates (the timer list) is the
+/// profiler's own (uncounted).
 #[cold]
 fn arm_slow(epoch: u64, clock: SampleClock) {
+    super::own::uncounted(|| arm_uncounted(epoch, clock));
+}
+
+fn arm_uncounted(epoch: u64, clock: SampleClock) {
     let _ = ARMED.try_with(|a| a.set(epoch));
     // SAFETY: gettid has no preconditions.
     let _ = TID.try_with(|t| t.set(unsafe { libc::gettid() } as u32));

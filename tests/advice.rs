@@ -231,6 +231,36 @@ fn temporaries_fire_on_allocating_loops_and_not_on_out_loops() {
         "{}",
         found[0].evidence
     );
+    // Instrumented: timed per call, not sampled.
+    assert!(
+        found[0].evidence.contains("the allocating ops took")
+            && !found[0].evidence.contains("sampled"),
+        "{}",
+        found[0].evidence
+    );
+}
+
+#[test]
+fn temporaries_say_when_no_time_sample_fell_in_the_allocating_ops() {
+    let _l = ndprof::testing::lock();
+    let x = Array::ones(&[20_000], DType::Float64).unwrap();
+    // Sampled mode with the sampler off: counts exact, no time samples.
+    let session = Session::builder().cpu_hz(0).start().unwrap();
+    profile!("allocating", {
+        for _ in 0..50 {
+            std::hint::black_box(x.add(&x).unwrap());
+        }
+    });
+    let r = session.finish().unwrap().report_with_advice();
+    let found = only(&r, "temporaries");
+    assert_eq!(found.len(), 1, "{:?}", r.advice);
+    assert!(
+        found[0]
+            .evidence
+            .contains("no time sample fell in the allocating ops"),
+        "{}",
+        found[0].evidence
+    );
 }
 
 #[test]

@@ -407,6 +407,9 @@ struct Subtree {
     bytes: u64,
     /// Total time of the ops that allocated.
     alloc_ns: f64,
+    /// Whether any of that time is sampled, and its variance (ns^2).
+    alloc_sampled: bool,
+    alloc_var: f64,
     /// The three ops that allocated most: (allocations, record).
     makers: Vec<(u64, usize)>,
     /// Temporaries already reported in scopes below.
@@ -419,6 +422,8 @@ impl Subtree {
         self.frees = self.frees.saturating_add(o.frees);
         self.bytes = self.bytes.saturating_add(o.bytes);
         self.alloc_ns += o.alloc_ns;
+        self.alloc_sampled |= o.alloc_sampled;
+        self.alloc_var += o.alloc_var;
         self.explained = self.explained.saturating_add(o.explained);
         self.makers.extend_from_slice(&o.makers);
         self.makers
@@ -443,6 +448,8 @@ fn temporaries(report: &Report, children: &Children, opts: &AdviceOptions) -> Ve
             s.bytes = r.bytes_allocated;
             if r.kind == LabelKind::Op && r.allocations > 0 {
                 s.alloc_ns = r.total_ns;
+                s.alloc_sampled = r.time_sampled;
+                s.alloc_var = r.time_err_ns * r.time_err_ns;
                 s.makers.push((r.allocations, i));
             }
         }
@@ -466,6 +473,20 @@ fn temporaries(report: &Report, children: &Children, opts: &AdviceOptions) -> Ve
     out
 }
 
+/// The allocating ops' time, saying how it was measured: a sampled time
+/// with its uncertainty, or that no sample fell in them.
+fn alloc_time(s: &Subtree) -> String {
+    match (s.alloc_sampled, s.alloc_ns > 0.0) {
+        (false, _) => format!("the allocating ops took {}", human_time(s.alloc_ns)),
+        (true, true) => format!(
+            "the allocating ops took {} +- {} (sampled)",
+            human_time(s.alloc_ns),
+            human_time(s.alloc_var.sqrt())
+        ),
+        (true, false) => "no time sample fell in the allocating ops (too short to time)".into(),
+    }
+}
+
 fn temporaries_advice(report: &Report, scope: usize, s: &Subtree) -> Advice {
     let names: Vec<String> = s
         .makers
@@ -480,13 +501,12 @@ fn temporaries_advice(report: &Report, scope: usize, s: &Subtree) -> Advice {
                   update in place (`binary_inplace`, `a += &b`)"
             .into(),
         evidence: format!(
-            "{} buffer allocations and {} frees inside ({} allocated; most by {}); \
-             the allocating ops took {}",
+            "{} buffer allocations and {} frees inside ({} allocated; most by {}); {}",
             s.allocs,
             s.frees,
             human_bytes(s.bytes),
             names.join(", "),
-            human_time(s.alloc_ns)
+            alloc_time(s)
         ),
         saving_ns: None,
         saving_bytes: Some(s.bytes),

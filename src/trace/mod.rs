@@ -27,6 +27,7 @@ pub(crate) mod recording;
 mod records;
 mod sampler;
 mod scalar;
+mod stacks;
 mod state;
 mod tree;
 

@@ -34,7 +34,7 @@
 //! Signal safety: the handler only reads const-initialized thread-locals
 //! without destructors, bumps atomics, reads clocks (`clock_gettime` is
 //! async-signal-safe) and writes into its claimed ring slot;
-//! it takes no lock and allocates nothing. The native stack walk uses
+//! it takes no lock and allocates nothing. The native stack walk (`stacks`) uses
 //! `backtrace::trace_unsynchronized` (libgcc's unwinder, as pprof-rs does by
 //! default) and is skipped when the thread was interrupted inside libc,
 //! libgcc, libpthread, the dynamic loader or the vDSO, where unwinding from a
@@ -100,8 +100,6 @@ static PERIOD_NS: AtomicU64 = AtomicU64::new(0);
 /// Every armed timer, with the session it was armed for.
 static TIMERS: Mutex<Vec<(usize, u64)>> = Mutex::new(Vec::new());
 static HANDLER: OnceLock<bool> = OnceLock::new();
-/// Address ranges where the handler must not unwind.
-static BLOCKED: OnceLock<Vec<(usize, usize)>> = OnceLock::new();
 
 /// Deletes a thread's timer when the thread exits (its id could be reused
 /// by a new thread, which would then get the old timer's signals).
@@ -175,7 +173,7 @@ pub(crate) fn start(epoch: u64, cfg: SamplerConfig) -> Result<(), String> {
     }
     install_handler()?;
     if cfg.stacks {
-        BLOCKED.get_or_init(blocked_ranges);
+        super::stacks::prepare();
     }
     let frames = if cfg.stacks { MAX_FRAMES } else { 0 };
     let capacity = cfg.capacity.max(1);
@@ -477,12 +475,9 @@ fn record(ring: &Ring, ctx: *mut libc::c_void, weight: u64) {
     let h = unsafe { &*ring.headers.add(i) };
     let mut depth = 0;
     if ring.stacks && !ctx.is_null() {
-        let pc = interrupted_pc(ctx);
-        if pc != 0 && !is_blocked(pc) {
-            // SAFETY: slot `i` owns MAX_FRAMES entries after the headers.
-            let out = unsafe { ring.frames.add(i * MAX_FRAMES) };
-            depth = walk(pc, out);
-        }
+        // SAFETY: slot `i` owns MAX_FRAMES entries after the headers.
+        let out = unsafe { ring.frames.add(i * MAX_FRAMES) };
+        depth = super::stacks::capture(ctx, out, MAX_FRAMES);
     }
     h.node.store(node, Relaxed);
     h.site.store(site, Relaxed);
@@ -493,87 +488,6 @@ fn record(ring: &Ring, ctx: *mut libc::c_void, weight: u64) {
     h.depth.store(depth as u32, Relaxed);
     h.state
         .store(if state::borrowed() { 2 } else { 1 }, Release);
-}
-
-/// Writes the interrupted thread's return addresses, innermost first
-/// (starting at the interrupted instruction `pc`), to `out`; returns how many.
-fn walk(pc: usize, out: *const AtomicUsize) -> usize {
-    let mut n = 0;
-    let mut seen_pc = false;
-    // SAFETY: called from the signal handler of the thread itself, outside
-    // the blocked libraries (see the module doc); the closure only stores.
-    unsafe {
-        backtrace::trace_unsynchronized(|frame| {
-            let ip = frame.ip() as usize;
-            if !seen_pc {
-                // Skip the handler's own frames and the signal trampoline.
-                if ip != pc {
-                    return true;
-                }
-                seen_pc = true;
-            }
-            (*out.add(n)).store(ip, Relaxed);
-            n += 1;
-            n < MAX_FRAMES
-        });
-    }
-    n
-}
-
-#[cfg(all(target_arch = "x86_64", target_env = "gnu"))]
-fn interrupted_pc(ctx: *mut libc::c_void) -> usize {
-    if ctx.is_null() {
-        return 0;
-    }
-    // SAFETY: with SA_SIGINFO the third argument is the interrupted ucontext_t.
-    let uc = unsafe { &*(ctx as *const libc::ucontext_t) };
-    uc.uc_mcontext.gregs[libc::REG_RIP as usize] as usize
-}
-
-#[cfg(not(all(target_arch = "x86_64", target_env = "gnu")))]
-fn interrupted_pc(_ctx: *mut libc::c_void) -> usize {
-    0 // no stacks where the interrupted pc is not known
-}
-
-fn is_blocked(pc: usize) -> bool {
-    BLOCKED
-        .get()
-        .is_none_or(|r| r.iter().any(|&(lo, hi)| lo <= pc && pc < hi))
-}
-
-/// The loaded address ranges of the libraries the handler must not unwind from.
-fn blocked_ranges() -> Vec<(usize, usize)> {
-    const NAMES: [&str; 6] = ["libc.", "libgcc", "pthread", "ld-linux", "vdso", "libm."];
-    unsafe extern "C" fn each(
-        info: *mut libc::dl_phdr_info,
-        _size: libc::size_t,
-        data: *mut libc::c_void,
-    ) -> libc::c_int {
-        // SAFETY: dl_iterate_phdr passes a valid info; `data` is our Vec.
-        unsafe {
-            let info = &*info;
-            let out = &mut *(data as *mut Vec<(usize, usize)>);
-            if info.dlpi_name.is_null() {
-                return 0;
-            }
-            let name = std::ffi::CStr::from_ptr(info.dlpi_name).to_string_lossy();
-            if !NAMES.iter().any(|n| name.contains(n)) {
-                return 0;
-            }
-            for k in 0..info.dlpi_phnum as usize {
-                let ph = &*info.dlpi_phdr.add(k);
-                if ph.p_type == libc::PT_LOAD {
-                    let lo = info.dlpi_addr as usize + ph.p_vaddr as usize;
-                    out.push((lo, lo + ph.p_memsz as usize));
-                }
-            }
-        }
-        0
-    }
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    // SAFETY: the callback matches dl_iterate_phdr's contract and `out` outlives the call.
-    unsafe { libc::dl_iterate_phdr(Some(each), &mut out as *mut _ as *mut libc::c_void) };
-    out
 }
 
 #[cfg(test)]

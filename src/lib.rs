@@ -67,7 +67,8 @@
 //! no clock per event: counts are exact (scalar `get`/`set` counts past each
 //! thread's first 4096 are estimated 1-in-1024 and marked), and a per-thread
 //! wall-clock timer (250 Hz) samples which scope each thread is in, so times
-//! are `samples x period` with their uncertainty (`Record::time_err_ns`)
+//! add up the time each sample stands for (the wall time since its thread's
+//! previous signal, ~4 ms), with their uncertainty (`Record::time_err_ns`)
 //! (helpers such as rayon's workers are sampled on their CPU clock: they
 //! show in the native stacks, and get no signals while idle);
 //! a scope costs ~3 ns, a scalar op ~0.2-0.5 ns (against ~2-3 ns for a

@@ -154,3 +154,44 @@ fn a_helper_working_for_a_scope_is_sampled_on_its_cpu_clock() {
     // The scope's time is the waiting thread's (wall clock).
     assert!(p.record(&["waits"]).unwrap().samples > 0);
 }
+
+/// A timer that expires while its thread cannot take the signal (here:
+/// `SIGPROF` blocked; on a loaded machine: preempted) is delivered once,
+/// when the thread can take it again. That sample weighs the wall time since
+/// the thread's previous signal, so the scope keeps the time it took
+/// (weighing the armed interval, it read one period of the 60 ms).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_late_signal_weighs_the_wall_time_since_the_previous_one() {
+    let _l = ndprof::testing::lock();
+    let session = Session::builder().cpu_hz(250).start().unwrap();
+    let took_ms = profile!("blocked", {
+        let t = std::time::Instant::now();
+        with_sigprof_blocked(|| spin_in_a_named_function(60));
+        spin_in_a_named_function(1);
+        t.elapsed().as_secs_f64() * 1e3
+    });
+    let p = session.finish().unwrap();
+    let got_ms = p.record(&["blocked"]).unwrap().total_ns / 1e6;
+    // Only the interval that crosses the scope's opening edge (at most 1.5
+    // periods, 6 ms) may land outside it.
+    assert!(
+        got_ms >= took_ms - 8.0 && got_ms <= took_ms + 8.0,
+        "sampled {got_ms:.2} ms of a scope that took {took_ms:.2} ms"
+    );
+}
+
+#[cfg(target_os = "linux")]
+fn with_sigprof_blocked(f: impl FnOnce() -> u64) -> u64 {
+    // SAFETY: sigset_t is plain data, filled by sigemptyset/sigaddset;
+    // pthread_sigmask changes only this thread's mask, restored below.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGPROF);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        let out = f();
+        libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        out
+    }
+}

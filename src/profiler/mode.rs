@@ -10,7 +10,8 @@ pub enum Mode {
     /// wall-clock timer samples which node each thread is in (helpers, such
     /// as rayon's workers, on their CPU clock: no signals while idle). Times
     /// are the wall time of the thread that opened each scope or op (CPU
-    /// time for scopes opened on such helpers), `samples x period`, reported
+    /// time for scopes opened on such helpers): each sample stands for the
+    /// time since its thread's previous signal (about one period), reported
     /// with their statistical uncertainty (`time_err_ns`);
     /// threads working for a scope (`Context::run`, ndprof's parallel
     /// kernels) show in the `cpu.*` stacks. Needs `cpu_hz > 0` (Linux);

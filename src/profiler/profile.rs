@@ -318,8 +318,9 @@ impl Profile {
     /// the record that allocated them (`None`: top level), how many bytes
     /// and in how many blocks, largest first. With `alloc::Tracking` this covers buffers and
     /// the rest of the heap, taken when the shared counter last set a peak
-    /// at least 1/32 above the previous snapshot's (an estimate of who held
-    /// the peak: it may be up to ~3% below the exact `peak_bytes`).
+    /// at least 1/32 above the previous snapshot's (and 1 KiB for buffers,
+    /// 64 KiB for the heap): an estimate of who held the peak, which may be
+    /// up to ~3% (or that step) below the exact `peak_bytes`.
     pub fn peak_holders(&self) -> &[(Option<usize>, u64, u64)] {
         match self.heap {
             Some(HeapSource::Global) if !self.heap_peak_holders.is_empty() => {

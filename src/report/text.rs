@@ -122,6 +122,14 @@ pub fn write_summary(report: &Report, w: &mut dyn Write) -> Result<()> {
         h.reallocations,
         human_bytes(h.copied_bytes)
     );
+    if !h.peak_contributors.is_empty() {
+        let held: u64 = h.peak_contributors.iter().map(|c| c.bytes).sum();
+        let _ = writeln!(
+            out,
+            "  who held the peak (estimated: owners taken when {} were live):",
+            human_bytes(held)
+        );
+    }
     for c in h.peak_contributors.iter().take(5) {
         let path = match c.record {
             None => "(top level)".to_string(),

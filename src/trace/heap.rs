@@ -5,7 +5,7 @@
 //! pending delta reaches [`FLUSH_BYTES`].
 
 use super::metrics::Field;
-use super::records;
+use super::records::{self, LiveEntry};
 use super::state::{current, enabled, epoch};
 use super::tree::NodeId;
 use std::cell::Cell;
@@ -21,8 +21,8 @@ static PEAK: AtomicI64 = AtomicI64::new(0);
 /// heap growing in small steps would otherwise rescan on every step).
 static SNAPSHOT_AT: AtomicI64 = AtomicI64::new(0);
 /// Who held the bytes when the shared counter last reached a new peak.
-/// (owner, bytes, blocks) then.
-static AT_PEAK: Mutex<Vec<(NodeId, u64, u64)>> = Mutex::new(Vec::new());
+/// Each thread's (owner, bytes, blocks) then.
+static AT_PEAK: Mutex<Vec<LiveEntry>> = Mutex::new(Vec::new());
 
 thread_local! {
     static PENDING: Cell<i64> = const { Cell::new(0) };
@@ -50,9 +50,11 @@ pub(crate) fn reset() {
 
 /// The peak, and who held the bytes then (largest first).
 pub(crate) fn peak() -> (u64, Vec<(NodeId, u64, u64)>) {
-    let mut at = AT_PEAK.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    at.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    (PEAK.load(Ordering::Relaxed).max(0) as u64, at)
+    let at = AT_PEAK.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    (
+        PEAK.load(Ordering::Relaxed).max(0) as u64,
+        records::merge_live(at),
+    )
 }
 
 /// Records who holds the bytes at a new peak: heap blocks by the node that
@@ -60,13 +62,22 @@ pub(crate) fn peak() -> (u64, Vec<(NodeId, u64, u64)>) {
 /// set (`own::uncounted`), so its own allocations pass uncounted; it never
 /// blocks (a busy table skips the snapshot, keeping the previous one).
 fn snapshot_holders() {
+    use super::held::{counts, BLOCKS, BYTES};
+    const HEAP_BYTES: (Field, Field) = (Field::heap_bytes, Field::heap_bytes_freed);
+    const HEAP_BLOCKS: (Field, Field) = (Field::heap_allocations, Field::heap_frees);
     let e = epoch();
-    let (mut live, mut blocks) = Default::default();
-    records::add_live(e, Field::heap_bytes, Field::heap_bytes_freed, &mut live);
-    records::add_live(e, Field::heap_allocations, Field::heap_frees, &mut blocks);
-    super::held::add_live(e, &mut live, &mut blocks);
-    if let Ok(mut at) = AT_PEAK.try_lock() {
-        *at = super::held::holders(&live, &blocks);
+    let Ok(mut at) = AT_PEAK.try_lock() else {
+        return;
+    };
+    if counts(e) {
+        records::live_entries(
+            e,
+            &[HEAP_BYTES, BYTES[0]],
+            &[HEAP_BLOCKS, BLOCKS[0]],
+            &mut at,
+        );
+    } else {
+        records::live_entries(e, &[HEAP_BYTES], &[HEAP_BLOCKS], &mut at);
     }
 }
 

@@ -9,25 +9,33 @@
 //! unflushed change) in its table, and the session's peak is the largest:
 //! exact when one thread allocates buffers, low by at most `FLUSH_BYTES`
 //! per other thread otherwise. Who held the peak is taken by scanning every
-//! thread's table when live bytes pass the last snapshot's by 1/32: an
-//! estimate of the owners at the peak, taken up to ~3% below it.
+//! thread's table when live bytes pass the last snapshot's by 1/32 (and by
+//! at least 1 KiB): an estimate of the owners at the peak, taken up to ~3%
+//! (or 1 KiB) below it.
 
 use super::live::FLUSH_BYTES;
 use super::metrics::{Field, Metrics};
-use super::records::{self, Entry};
+use super::records::{self, Entry, LiveEntry};
 use super::tree::{NodeId, ROOT};
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
 
 /// The session the counters below belong to.
 static EPOCH: AtomicU64 = AtomicU64::new(0);
 use super::live::{BUFFERS as LIVE, BUFFERS_PENDING};
+/// The smallest rise of live bytes over the last snapshot's that takes a
+/// new one: below 32 KiB, steps of 1/32 came every few small buffers (a
+/// copying `append` loop growing to 20 KB took ~250 snapshots).
+const SNAPSHOT_STEP: i64 = 1 << 10;
 /// Live bytes when the owners were last taken.
 static SNAPSHOT_AT: AtomicI64 = AtomicI64::new(0);
-/// (owner, bytes, buffers) at the last snapshot.
-static AT_PEAK: Mutex<Vec<(NodeId, u64, u64)>> = Mutex::new(Vec::new());
+/// Each thread's (owner, bytes, buffers) at the last snapshot.
+static AT_PEAK: Mutex<Vec<LiveEntry>> = Mutex::new(Vec::new());
+
+/// The counters of live buffer bytes and of live buffers.
+pub(crate) const BYTES: [(Field, Field); 1] = [(Field::held_bytes, Field::held_bytes_released)];
+pub(crate) const BLOCKS: [(Field, Field); 1] = [(Field::held_blocks, Field::held_blocks_released)];
 
 thread_local! {
     /// This thread's session and its table's root entry, where its peak is
@@ -98,7 +106,7 @@ pub(crate) fn update(epoch: u64, owner: NodeId, delta: i64, blocks: i64) {
         if live > 0 && live as u64 > peak.load(Relaxed) {
             peak.store(live as u64, Relaxed);
             let at = SNAPSHOT_AT.load(Relaxed);
-            if (at == 0 || live >= at.saturating_add(at / 32))
+            if (at == 0 || live >= at.saturating_add((at / 32).max(SNAPSHOT_STEP)))
                 && SNAPSHOT_AT
                     .compare_exchange(at, live, Relaxed, Relaxed)
                     .is_ok()
@@ -116,25 +124,9 @@ fn snapshot(epoch: u64) {
 }
 
 fn snapshot_now(epoch: u64) {
-    let (mut live, mut blocks) = (HashMap::new(), HashMap::new());
-    add_live(epoch, &mut live, &mut blocks);
     if let Ok(mut at) = AT_PEAK.try_lock() {
-        *at = holders(&live, &blocks);
+        records::live_entries(epoch, &BYTES, &BLOCKS, &mut at);
     }
-}
-
-/// (node, bytes, blocks) of every node holding bytes.
-pub(crate) fn holders(
-    live: &HashMap<NodeId, i64>,
-    blocks: &HashMap<NodeId, i64>,
-) -> Vec<(NodeId, u64, u64)> {
-    live.iter()
-        .filter(|&(_, &b)| b > 0)
-        .map(|(&n, &b)| {
-            let k = blocks.get(&n).copied().unwrap_or(0).max(0);
-            (n, b as u64, k as u64)
-        })
-        .collect()
 }
 
 /// The peak of live buffer bytes (from the drained records, `metrics`) and
@@ -143,27 +135,14 @@ pub(crate) fn peak(epoch: u64, metrics: &[Metrics]) -> (u64, Vec<(NodeId, u64, u
     if EPOCH.load(Relaxed) != epoch {
         return (0, Vec::new());
     }
-    let mut at = AT_PEAK.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    at.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let at = AT_PEAK.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let peak = metrics.get(ROOT as usize).map_or(0, |m| m.held_peak);
-    (peak, at)
+    (peak, records::merge_live(at))
 }
 
-/// Adds each owner's live buffer bytes into `bytes` and buffers into `blocks`.
-pub(crate) fn add_live(
-    epoch: u64,
-    bytes: &mut HashMap<NodeId, i64>,
-    blocks: &mut HashMap<NodeId, i64>,
-) {
-    if EPOCH.load(Relaxed) == epoch {
-        records::add_live(epoch, Field::held_bytes, Field::held_bytes_released, bytes);
-        records::add_live(
-            epoch,
-            Field::held_blocks,
-            Field::held_blocks_released,
-            blocks,
-        );
-    }
+/// Whether buffer ownership is being counted for session `epoch`.
+pub(crate) fn counts(epoch: u64) -> bool {
+    EPOCH.load(Relaxed) == epoch
 }
 
 #[cfg(test)]

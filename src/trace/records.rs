@@ -379,26 +379,67 @@ pub(crate) fn drain(epoch: u64) -> Vec<Metrics> {
     merged
 }
 
-/// Live bytes per node, `added - released` summed over all threads (heap
-/// blocks, or buffers, by the node that allocated them), for session
-/// `epoch`, added into `out`. Skips the scan if the thread list is locked (a
-/// thread is registering): this runs inside the allocator.
-pub(crate) fn add_live(
+/// (added, released) counter pairs whose difference is live: bytes or blocks.
+pub(crate) type LivePairs<'a> = &'a [(Field, Field)];
+
+/// One thread's live bytes and blocks at one node (see [`live_entries`]).
+pub(crate) type LiveEntry = (NodeId, i64, i64);
+
+/// Replaces `out` with every thread's entry for session `epoch` whose live
+/// bytes (the `bytes` pairs' `added - released`, summed) or live blocks (the
+/// `blocks` pairs') are not zero: one scan, no hashing, and no allocation
+/// once `out` has room (this runs inside the allocator, on each new peak).
+/// A node appears once per thread that touched it; [`merge_live`] sums them.
+/// Returns `false`, leaving `out` as it was, if the thread list is locked (a
+/// thread is registering).
+pub(crate) fn live_entries(
     epoch: u64,
-    added: Field,
-    released: Field,
-    out: &mut std::collections::HashMap<NodeId, i64>,
-) {
+    bytes: LivePairs<'_>,
+    blocks: LivePairs<'_>,
+    out: &mut Vec<LiveEntry>,
+) -> bool {
     let Ok(slots) = SLOTS.try_lock() else {
-        return;
+        return false;
     };
-    let (added, released) = (added as usize, released as usize);
+    out.clear();
+    let live = |e: &Entry, pairs: LivePairs<'_>| -> i64 {
+        pairs
+            .iter()
+            .map(|&(a, r)| {
+                (e[a as usize].load(Relaxed) as i64)
+                    .wrapping_sub(e[r as usize].load(Relaxed) as i64)
+            })
+            .fold(0i64, i64::wrapping_add)
+    };
     scan(&slots, epoch, |node, e| {
-        let live = e[added].load(Relaxed) as i64 - e[released].load(Relaxed) as i64;
-        if live != 0 {
-            *out.entry(node as NodeId).or_insert(0) += live;
+        let (b, k) = (live(e, bytes), live(e, blocks));
+        if b != 0 || k != 0 {
+            out.push((node as NodeId, b, k));
         }
     });
+    true
+}
+
+/// Sums [`live_entries`] by node and keeps the nodes holding bytes:
+/// (node, bytes, blocks), largest first (ties by node).
+pub(crate) fn merge_live(mut entries: Vec<LiveEntry>) -> Vec<(NodeId, u64, u64)> {
+    entries.sort_unstable_by_key(|e| e.0);
+    let mut out: Vec<(NodeId, u64, u64)> = Vec::new();
+    let mut i = 0;
+    while i < entries.len() {
+        let node = entries[i].0;
+        let (mut b, mut k) = (0i64, 0i64);
+        while i < entries.len() && entries[i].0 == node {
+            b = b.saturating_add(entries[i].1);
+            k = k.saturating_add(entries[i].2);
+            i += 1;
+        }
+        if b > 0 {
+            out.push((node, b as u64, k.max(0) as u64));
+        }
+    }
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
 }
 
 /// How many per-thread tables exist, and how many are free for reuse
@@ -411,8 +452,38 @@ pub fn thread_tables() -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
-    use crate::trace::records::{add, drain, Field};
+    use crate::trace::records::{add, drain, live_entries, merge_live, Field};
     use crate::trace::state::next_epoch;
+
+    #[test]
+    fn live_entries_sum_each_threads_part_of_a_node() {
+        let _l = crate::testing::lock();
+        let epoch = next_epoch();
+        let (bytes, blocks) = (Field::held_bytes, Field::held_blocks);
+        let (freed, gone) = (Field::held_bytes_released, Field::held_blocks_released);
+        // This thread first (a table freed by an exited thread is reused),
+        // then another allocates at node 5 and frees 30 bytes of node 7's.
+        add(epoch, 7, [(bytes, 50), (blocks, 1)]);
+        add(epoch, 5, [(freed, 40), (gone, 1)]);
+        add(epoch, 9, [(bytes, 8), (freed, 8)]); // nothing live
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                add(epoch, 5, [(bytes, 100), (blocks, 1)]);
+                add(epoch, 7, [(freed, 30)]);
+            });
+        });
+        let mut out = vec![(1, 1, 1)];
+        assert!(live_entries(
+            epoch,
+            &[(bytes, freed)],
+            &[(blocks, gone)],
+            &mut out
+        ));
+        out.sort_unstable();
+        assert_eq!(out, [(5, -40, -1), (5, 100, 1), (7, -30, 0), (7, 50, 1)]);
+        assert_eq!(merge_live(out), [(5, 60, 0), (7, 20, 1)]);
+        assert_eq!(merge_live(vec![(3, -5, 1), (4, 0, 2)]), []);
+    }
 
     #[test]
     fn a_drain_reads_entries_in_every_chunk_and_directory_made() {

@@ -1,7 +1,9 @@
 //! [`Buffer`]: 64-byte-aligned memory tagged with its dtype and the allocator
 //! it came from. The one place that turns raw bytes into typed slices.
 
-use crate::alloc::{alloc_error, BufferAllocator, BUFFER_ALIGN};
+use crate::alloc::{
+    alloc_error, allocate_untraced, deallocate_untraced, BufferAllocator, BUFFER_ALIGN,
+};
 use crate::dtype::{DType, Element};
 use crate::error::{Error, Result};
 use std::fmt;
@@ -55,15 +57,12 @@ impl Buffer {
         alloc: Arc<dyn BufferAllocator>,
     ) -> Result<Buffer> {
         let bytes = byte_size(dtype, capacity)?;
-        let ptr = if bytes == 0 {
-            NonNull::<CacheLine>::dangling().cast()
+        let (ptr, owner) = if bytes == 0 {
+            (NonNull::<CacheLine>::dangling().cast(), None)
         } else {
-            alloc.allocate(bytes, zeroed)?
+            let ptr = allocate_untraced(&*alloc, bytes, zeroed)?;
+            (ptr, crate::trace::buffer_allocated(bytes))
         };
-        let owner = crate::trace::buffer_owner().filter(|_| bytes > 0);
-        if let Some(o) = owner {
-            crate::trace::buffer_held(o, bytes as i64, 1);
-        }
         Ok(Buffer {
             ptr,
             len,
@@ -250,16 +249,17 @@ impl Buffer {
         }
         let new_bytes = byte_size(self.dtype, new_cap)?;
         let old_bytes = self.capacity * self.dtype.size();
-        self.ptr = if old_bytes == 0 {
-            let p = self.alloc.allocate(new_bytes, false)?;
-            self.owner = crate::trace::buffer_owner();
-            p
-        } else {
-            // SAFETY: `ptr` came from `alloc` for `old_bytes`; `len * size <= old_bytes < new_bytes`.
-            unsafe {
-                self.alloc
-                    .grow(self.ptr, old_bytes, new_bytes, self.len * self.dtype.size())?
-            }
+        if old_bytes == 0 {
+            // The first block: an allocation (with its ownership), not a growth.
+            self.ptr = allocate_untraced(&*self.alloc, new_bytes, false)?;
+            self.capacity = new_cap;
+            self.owner = crate::trace::buffer_allocated(new_bytes);
+            return Ok(());
+        }
+        // SAFETY: `ptr` came from `alloc` for `old_bytes`; `len * size <= old_bytes < new_bytes`.
+        self.ptr = unsafe {
+            self.alloc
+                .grow(self.ptr, old_bytes, new_bytes, self.len * self.dtype.size())?
         };
         self.capacity = new_cap;
         if let Some(o) = self.owner {
@@ -286,10 +286,8 @@ impl Drop for Buffer {
         let bytes = self.capacity * self.dtype.size();
         if bytes > 0 {
             // SAFETY: the block came from `alloc` for exactly `bytes` bytes and is dropped once.
-            unsafe { self.alloc.deallocate(self.ptr, bytes) };
-            if let Some(o) = self.owner {
-                crate::trace::buffer_held(o, -(bytes as i64), -1);
-            }
+            unsafe { deallocate_untraced(&*self.alloc, self.ptr, bytes) };
+            crate::trace::buffer_freed(self.owner, bytes);
         }
     }
 }

@@ -261,3 +261,34 @@ fn alternating_scalar_ops_are_each_timed_one_in_n() {
         );
     }
 }
+
+/// A buffer whose first block comes from `push` (an empty array growing)
+/// is one block, held by the op that allocated it from the first block on:
+/// at the peak `push` holds all the bytes in exactly one block.
+#[test]
+fn a_buffer_grown_from_empty_is_one_held_block() {
+    let _l = ndprof::testing::lock();
+    let session = Session::builder().cpu_hz(0).heap(true).start().unwrap();
+    let grown = profile!("grown", {
+        let mut a = Array::with_capacity(DType::Float64, 0).unwrap();
+        for i in 0..4096 {
+            a.push(i as f64).unwrap();
+        }
+        a
+    });
+    let p = session.finish().unwrap();
+    assert_eq!(grown.len(), 4096);
+    let index = p
+        .records()
+        .iter()
+        .position(|r| r.name == "push" && r.parent.is_some())
+        .unwrap();
+    let (_, bytes, blocks) = p
+        .peak_holders()
+        .iter()
+        .copied()
+        .find(|h| h.0 == Some(index))
+        .expect("the push that allocated the buffer holds the peak");
+    assert!(bytes >= 4096 * 8, "held {bytes} bytes");
+    assert_eq!(blocks, 1, "one buffer, grown from empty");
+}

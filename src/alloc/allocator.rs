@@ -13,7 +13,9 @@ use std::ptr::NonNull;
 /// Implementors provide the `raw_*` methods; callers use the provided
 /// [`allocate`](Self::allocate), [`deallocate`](Self::deallocate) and
 /// [`grow`](Self::grow), which count every event in [`Counters`] and report it
-/// to the [`trace`] layer, so accounting lives in one place.
+/// to the [`trace`] layer, so accounting lives in one place. (ndprof's own
+/// buffers count through the same code and report an allocation and a free
+/// to the trace layer together with who owns the buffer.)
 pub trait BufferAllocator: Send + Sync + fmt::Debug {
     /// A short name for reports: `system`, `mimalloc`, `pool`.
     fn name(&self) -> &'static str;
@@ -60,13 +62,7 @@ pub trait BufferAllocator: Send + Sync + fmt::Debug {
     /// # Errors
     /// [`ErrorKind::AllocationFailed`] naming the size if memory is exhausted.
     fn allocate(&self, bytes: usize, zeroed: bool) -> Result<NonNull<u8>> {
-        if bytes > os::machine_memory() {
-            return Err(alloc_error(bytes, self.name()));
-        }
-        let ptr = self
-            .raw_allocate(bytes, zeroed)
-            .ok_or_else(|| alloc_error(bytes, self.name()))?;
-        self.counters().on_alloc(bytes);
+        let ptr = allocate_untraced(self, bytes, zeroed)?;
         trace::alloc_event(AllocKind::Alloc, bytes);
         Ok(ptr)
     }
@@ -77,8 +73,7 @@ pub trait BufferAllocator: Send + Sync + fmt::Debug {
     /// As [`raw_deallocate`](Self::raw_deallocate).
     unsafe fn deallocate(&self, ptr: NonNull<u8>, bytes: usize) {
         // SAFETY: forwarded caller contract.
-        unsafe { self.raw_deallocate(ptr, bytes) };
-        self.counters().on_free(bytes);
+        unsafe { deallocate_untraced(self, ptr, bytes) };
         trace::alloc_event(AllocKind::Free, bytes);
     }
 
@@ -117,6 +112,39 @@ pub trait BufferAllocator: Send + Sync + fmt::Debug {
     fn stats(&self) -> AllocStats {
         self.counters().snapshot()
     }
+}
+
+/// [`BufferAllocator::allocate`] without the trace event: for `Buffer`,
+/// which reports the allocation together with its ownership
+/// (`trace::buffer_allocated`).
+pub(crate) fn allocate_untraced<A: BufferAllocator + ?Sized>(
+    a: &A,
+    bytes: usize,
+    zeroed: bool,
+) -> Result<NonNull<u8>> {
+    if bytes > os::machine_memory() {
+        return Err(alloc_error(bytes, a.name()));
+    }
+    let ptr = a
+        .raw_allocate(bytes, zeroed)
+        .ok_or_else(|| alloc_error(bytes, a.name()))?;
+    a.counters().on_alloc(bytes);
+    Ok(ptr)
+}
+
+/// [`BufferAllocator::deallocate`] without the trace event (see
+/// [`allocate_untraced`]).
+///
+/// # Safety
+/// As [`BufferAllocator::raw_deallocate`].
+pub(crate) unsafe fn deallocate_untraced<A: BufferAllocator + ?Sized>(
+    a: &A,
+    ptr: NonNull<u8>,
+    bytes: usize,
+) {
+    // SAFETY: forwarded caller contract.
+    unsafe { a.raw_deallocate(ptr, bytes) };
+    a.counters().on_free(bytes);
 }
 
 pub(crate) fn alloc_error(bytes: usize, name: &str) -> Error {

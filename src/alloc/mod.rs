@@ -36,7 +36,7 @@ mod stats;
 mod system;
 mod tracking;
 
-pub(crate) use allocator::alloc_error;
+pub(crate) use allocator::{alloc_error, allocate_untraced, deallocate_untraced};
 pub use allocator::{human_bytes, BufferAllocator};
 pub use mi::MimallocAllocator;
 pub use os::{machine_memory, BUFFER_ALIGN, LARGE_BLOCK};

@@ -55,7 +55,7 @@ pub(crate) fn reset(epoch: u64) {
 /// `owner` (allocated in session `epoch`) now holds `delta` more bytes in
 /// `blocks` more buffers (1: a new buffer, -1: one freed, 0: one resized).
 pub(crate) fn update(epoch: u64, owner: NodeId, delta: i64, blocks: i64) {
-    if epoch != EPOCH.load(Relaxed) || epoch != super::state::epoch() {
+    if !counts_now(epoch) {
         return; // a buffer of an earlier session
     }
     let field = if delta >= 0 {
@@ -76,6 +76,20 @@ pub(crate) fn update(epoch: u64, owner: NodeId, delta: i64, blocks: i64) {
             (blocks_field, blocks.unsigned_abs()),
         ],
     );
+    live_changed(epoch, delta);
+}
+
+/// Whether buffers of session `epoch` are counted now (it is the running
+/// session's).
+#[inline]
+pub(crate) fn counts_now(epoch: u64) -> bool {
+    epoch == EPOCH.load(Relaxed) && epoch == super::state::epoch()
+}
+
+/// Live buffer bytes changed by `delta` (their owners already charged, in
+/// session `epoch`, which [`counts_now`]): the thread's pending change, the
+/// shared total, this thread's peak and, at a new peak, the owners.
+pub(crate) fn live_changed(epoch: u64, delta: i64) {
     let Ok((e, root)) = THREAD.try_with(Cell::get) else {
         return;
     };

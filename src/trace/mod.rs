@@ -31,7 +31,7 @@ mod stacks;
 mod state;
 mod tree;
 
-pub(crate) use buffers::{buffer_held, buffer_owner};
+pub(crate) use buffers::{buffer_allocated, buffer_freed, buffer_held};
 pub use class::OpClass;
 pub(crate) use clock::{ns_per_tick, Stamp};
 pub use countdown::{EXACT_SCALAR_CALLS, SCALAR_SAMPLE_EVERY};

@@ -74,8 +74,10 @@
 //! a scope costs ~3 ns, a scalar op ~0.2-0.5 ns (against ~2-3 ns for a
 //! `get` itself; a sample inside `get` under a scope reading several dtypes
 //! is split over them by calls). **Instrumented** reads the clock
-//! around every scope and op (~25 ns each), calibrates that cost when the
-//! session starts and subtracts it (`total_ns`; raw in `total_raw_ns`).
+//! around every scope and op (~25 ns each; scalar `get`/`set` timed 1-in-N
+//! with `scalar_time_every(N)`, the others counted exactly for ~2-3 ns at
+//! N = 64), calibrates that cost when the session starts and subtracts it
+//! (`total_ns`; raw in `total_raw_ns`).
 //!
 //! ```
 //! use ndprof::{profile, Array, DType, Session};

@@ -10,7 +10,7 @@
 //! (a sample before the op's first counted call under `n`), it stays on `n`.
 
 use super::metrics::Metrics;
-use super::scalar::{table_of_mark, SiteTable};
+use super::sites::{table_of_mark, SiteTable};
 use super::tree::{Label, LabelId, LabelKind, NodeId};
 use std::collections::HashMap;
 
@@ -135,7 +135,7 @@ mod tests {
     use crate::trace::charge::Charges;
     use crate::trace::class::OpClass;
     use crate::trace::metrics::Metrics;
-    use crate::trace::scalar::{register, ScalarSite, SiteTable};
+    use crate::trace::sites::{register, ScalarSite, SiteTable};
     use crate::trace::tree::{Label, LabelKind, NodeId};
 
     static GET: SiteTable = SiteTable::uniform(

@@ -114,6 +114,9 @@ fn leave(live: &Live) {
             values: live.values,
         },
     );
+    // Per-element calls counted in this node go in as it ends (after its
+    // clock read: the parent pays, as for the calls themselves).
+    super::pending::flush();
     // A guard that outlived its session must not leave this thread inside
     // a node of the old tree.
     set_current(if live.epoch == epoch() {
@@ -479,6 +482,7 @@ impl Context {
         struct Restore(NodeId, bool);
         impl Drop for Restore {
             fn drop(&mut self) {
+                super::pending::flush();
                 set_current(self.0);
                 super::state::set_borrowed(self.1);
             }

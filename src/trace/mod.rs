@@ -22,11 +22,13 @@ mod held;
 mod live;
 mod metrics;
 mod own;
+mod pending;
 mod recent;
 pub(crate) mod recording;
 mod records;
 mod sampler;
 mod scalar;
+mod sites;
 mod stacks;
 mod state;
 mod tree;
@@ -46,7 +48,8 @@ pub use records::thread_tables;
 #[doc(hidden)]
 pub use sampler::inject_sample;
 pub(crate) use sampler::SamplerConfig;
-pub(crate) use scalar::{scalar, ScalarOp, ScalarSite, SiteTable, SITE_SLOTS};
+pub(crate) use scalar::scalar;
+pub(crate) use sites::{ScalarOp, ScalarSite, SiteTable, SITE_SLOTS};
 pub use state::enabled;
 #[cfg(test)]
 pub(crate) use state::set_scalar_site;

@@ -6,9 +6,8 @@ use super::charge::Charges;
 use super::events::{set_call_sites, set_value_ranges};
 use super::metrics::Metrics;
 use super::sampler::{self, SamplerConfig};
-use super::scalar::set_scalar_time_every;
 use super::tree::{self, Label, LabelId, NodeId};
-use super::{heap, held, records, state};
+use super::{heap, held, pending, records, state};
 
 /// What a recording is asked to do.
 #[derive(Clone, Copy, Debug)]
@@ -32,7 +31,7 @@ pub(crate) struct Options {
 /// # Errors
 /// The sampler's, if it cannot start (nothing is recording then).
 pub(crate) fn start(opts: Options) -> Result<u64, String> {
-    set_scalar_time_every(opts.scalar_time_every);
+    pending::set_time_every(opts.scalar_time_every);
     set_value_ranges(opts.value_ranges);
     set_call_sites(opts.call_sites);
     let e = state::next_epoch();
@@ -49,6 +48,7 @@ pub(crate) fn start(opts: Options) -> Result<u64, String> {
 
 /// Stops recording (and sampling).
 pub(crate) fn stop() {
+    pending::flush();
     state::set_mode(None);
 }
 

@@ -64,6 +64,11 @@ thread_local! {
     static OWNED: Owned = Owned(super::own::uncounted(take_slot));
 }
 
+/// Claims this thread's table, if it has none yet.
+pub(crate) fn claim_table() {
+    with_slot(|_| {});
+}
+
 /// Runs `f` on this thread's table (claimed on first use); nothing if the
 /// thread is exiting.
 #[inline]

@@ -62,14 +62,14 @@ pub(crate) fn peak() -> (u64, Vec<(NodeId, u64, u64)>) {
 /// set (`own::uncounted`), so its own allocations pass uncounted; it never
 /// blocks (a busy table skips the snapshot, keeping the previous one).
 fn snapshot_holders() {
-    use super::held::{counts, BLOCKS, BYTES};
+    use super::held::{counts_now, BLOCKS, BYTES};
     const HEAP_BYTES: (Field, Field) = (Field::heap_bytes, Field::heap_bytes_freed);
     const HEAP_BLOCKS: (Field, Field) = (Field::heap_allocations, Field::heap_frees);
     let e = epoch();
     let Ok(mut at) = AT_PEAK.try_lock() else {
         return;
     };
-    if counts(e) {
+    if counts_now(e) {
         records::live_entries(
             e,
             &[HEAP_BYTES, BYTES[0]],

@@ -154,11 +154,6 @@ pub(crate) fn peak(epoch: u64, metrics: &[Metrics]) -> (u64, Vec<(NodeId, u64, u
     (peak, records::merge_live(at))
 }
 
-/// Whether buffer ownership is being counted for session `epoch`.
-pub(crate) fn counts(epoch: u64) -> bool {
-    EPOCH.load(Relaxed) == epoch
-}
-
 #[cfg(test)]
 mod tests {
     use crate::trace::live;

@@ -208,3 +208,58 @@ fn broadcast_views_share_the_buffer_and_refuse_writes() {
     let s = Array::scalar(7.0).unwrap().broadcast_to(&[0, 5]).unwrap();
     assert_eq!(s.len(), 0);
 }
+
+#[test]
+fn maximum_and_minimum_of_equal_values_give_the_second_as_numpy() {
+    use ndprof::BinaryOp::{Maximum, Minimum};
+    let signs = |a: &Array| -> Vec<bool> {
+        a.to_vec::<f64>()
+            .unwrap()
+            .iter()
+            .map(|x| x.is_sign_negative())
+            .collect()
+    };
+    // np.maximum([0.0, -0.0], [-0.0, 0.0]) -> [-0.0, 0.0]; minimum the same.
+    let a = Array::from_vec(vec![0.0f64, -0.0]).unwrap();
+    let b = Array::from_vec(vec![-0.0f64, 0.0]).unwrap();
+    for op in [Maximum, Minimum] {
+        assert_eq!(signs(&a.binary(op, &b).unwrap()), [true, false], "{op:?}");
+    }
+    // An int array against float zeros: the ints become 0.0, the float wins.
+    let z = Array::from_vec(vec![0i32, 0]).unwrap();
+    assert_eq!(signs(&z.binary(Maximum, &b).unwrap()), [true, false]);
+    assert_eq!(signs(&b.binary(Minimum, &z).unwrap()), [false, false]);
+    // NaN still wins either way.
+    let n = Array::from_vec(vec![f64::NAN, 1.0]).unwrap();
+    let one = Array::from_vec(vec![1.0f64, f64::NAN]).unwrap();
+    let m = n.binary(Maximum, &one).unwrap().to_vec::<f64>().unwrap();
+    assert!(m[0].is_nan() && m[1].is_nan());
+}
+
+#[test]
+fn integer_true_division_by_an_out_of_range_integer_scalar_is_no_error() {
+    use ndprof::BinaryOp::{Add, Div};
+    // np.array([3, -6], dtype=np.int8) / 300 -> [0.01, -0.02] (float64);
+    // np.array([2], dtype=np.uint8) / -1 -> [-2.0]; but int8 + 300 overflows.
+    let a = Array::from_vec(vec![3i8, -6]).unwrap();
+    let q = a.binary_scalar(Div, 300i64).unwrap();
+    assert_eq!(q.dtype(), DType::Float64);
+    assert_eq!(q.to_vec::<f64>().unwrap(), [3.0 / 300.0, -6.0 / 300.0]);
+    let r = Array::scalar_binary(300i64, Div, &a).unwrap();
+    assert_eq!(r.to_vec::<f64>().unwrap(), [100.0, -50.0]);
+    let u = Array::from_vec(vec![2u8]).unwrap();
+    assert_eq!(
+        u.binary_scalar(Div, -1i64)
+            .unwrap()
+            .to_vec::<f64>()
+            .unwrap(),
+        [-2.0]
+    );
+    assert_eq!(
+        a.binary_scalar(Add, 300i64).unwrap_err().kind(),
+        ErrorKind::CastOverflow
+    );
+    // In place, the float64 quotient cannot go back into int8, as NumPy.
+    let mut c = a.clone();
+    assert!(c.binary_scalar_inplace(Div, 300i64).is_err());
+}

@@ -75,9 +75,10 @@ pub trait Element:
     fn true_div(self, o: Self) -> Self;
     /// `self ** o` (wrapping for integers; the op rejects negative integer exponents).
     fn pow(self, o: Self) -> Self;
-    /// The larger value, NaN if either is NaN.
+    /// The larger value, NaN if either is NaN; `o` when they compare equal
+    /// (NumPy's `maximum(0.0, -0.0)` is `-0.0`).
     fn max_nan(self, o: Self) -> Self;
-    /// The smaller value, NaN if either is NaN.
+    /// The smaller value, NaN if either is NaN; `o` when they compare equal.
     fn min_nan(self, o: Self) -> Self;
 
     /// This value as a [`Scalar`].
@@ -385,22 +386,23 @@ macro_rules! float_element {
             }
             #[inline(always)]
             fn max_nan(self, o: Self) -> Self {
+                // As NumPy: of two equal values (0.0 and -0.0), the second.
                 if self.is_nan() || o.is_nan() {
                     <$t>::NAN
-                } else if o > self {
-                    o
-                } else {
+                } else if self > o {
                     self
+                } else {
+                    o
                 }
             }
             #[inline(always)]
             fn min_nan(self, o: Self) -> Self {
                 if self.is_nan() || o.is_nan() {
                     <$t>::NAN
-                } else if o < self {
-                    o
-                } else {
+                } else if self < o {
                     self
+                } else {
+                    o
                 }
             }
             fn to_scalar(self) -> Scalar {

@@ -240,6 +240,12 @@ impl Array {
     }
 
     fn scalar_dtype(&self, op: BinaryOp, s: Scalar) -> Result<DType> {
+        if op == BinaryOp::Div && !self.dtype().is_float() && s.dtype().is_integer() {
+            // True division of integers computes in float64, so an integer
+            // out of the array's range is no error here (NumPy 2:
+            // `int8_array / 300`, `uint8_array / -1`).
+            return Ok(DType::Float64);
+        }
         op.compute_dtype(weak_scalar_dtype(self.dtype(), s)?)
     }
 

@@ -263,3 +263,59 @@ fn integer_true_division_by_an_out_of_range_integer_scalar_is_no_error() {
     let mut c = a.clone();
     assert!(c.binary_scalar_inplace(Div, 300i64).is_err());
 }
+
+#[test]
+fn arange_follows_numpys_first_two_values_then_their_difference() {
+    let i8s = |a: f64, b: f64, s: f64| {
+        Array::arange(a, b, s, DType::Int8)
+            .and_then(|x| x.to_vec::<i8>())
+            .map_err(|e| e.kind())
+    };
+    // np.arange(0.5, 5.0, 1.5, dtype=np.int8) -> [0, 2, 4] (not [0, 2, 3]).
+    assert_eq!(i8s(0.5, 5.0, 1.5), Ok(vec![0, 2, 4]));
+    // np.arange(-2.5, 2.5, 0.5, dtype=np.int8): -2 and -2, so ten -2s.
+    assert_eq!(i8s(-2.5, 2.5, 0.5), Ok(vec![-2; 10]));
+    // Values past the first two wrap; the first two must fit.
+    assert_eq!(i8s(126.0, 130.0, 1.0), Ok(vec![126, 127, -128, -127]));
+    assert_eq!(i8s(127.0, 130.0, 1.0), Err(ErrorKind::CastOverflow));
+    assert_eq!(i8s(127.0, 128.0, 1.0), Ok(vec![127]));
+    assert_eq!(i8s(300.0, 310.0, 1.0), Err(ErrorKind::CastOverflow));
+    let u8s = |a: f64, b: f64, s: f64| {
+        Array::arange(a, b, s, DType::UInt8)
+            .and_then(|x| x.to_vec::<u8>())
+            .map_err(|e| e.kind())
+    };
+    // np.arange(1, -3, -1, dtype=np.uint8) -> [1, 0, 255, 254]; from -3 an error.
+    assert_eq!(u8s(1.0, -3.0, -1.0), Ok(vec![1, 0, 255, 254]));
+    assert_eq!(u8s(-3.0, 3.0, 1.0), Err(ErrorKind::CastOverflow));
+    assert_eq!(u8s(-0.5, 1.0, 0.5), Ok(vec![0, 0, 0]));
+    // int64's maximum, 2^63 - 1, rounds to 2^63 as a float: out of range.
+    let big = 9_223_372_036_854_775_808.0;
+    assert!(Array::arange(big, big + 4096.0, 2048.0, DType::Int64).is_err());
+    assert_eq!(
+        Array::arange(0.0, 2e19, 1.5e19, DType::UInt64)
+            .unwrap()
+            .to_vec::<u64>()
+            .unwrap(),
+        [0, 15_000_000_000_000_000_000]
+    );
+    // Floats: first + i * (second - first), in the dtype's arithmetic.
+    // np.arange(0, 1, 0.3).tolist() -> [0.0, 0.3, 0.6, 0.8999999999999999]
+    let f = Array::arange(0.0, 1.0, 0.3, DType::Float64).unwrap();
+    assert_eq!(
+        f.to_vec::<f64>().unwrap(),
+        [0.0, 0.3, 0.6, 0.8999999999999999]
+    );
+    // float32: 1e8 + 3.3 rounds to 1e8, so the step is 0: thirteen 1e8s.
+    let g = Array::arange(1e8, 1e8 + 40.0, 3.3, DType::Float32).unwrap();
+    assert_eq!(g.to_vec::<f32>().unwrap(), [1e8f32; 13]);
+    // Bool: at most two values, as NumPy.
+    let b = Array::arange(1.0, 3.0, 1.0, DType::Bool).unwrap();
+    assert_eq!(b.to_vec::<bool>().unwrap(), [true, true]);
+    assert_eq!(
+        Array::arange(0.0, 10.0, 3.0, DType::Bool)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::DTypeMismatch
+    );
+}

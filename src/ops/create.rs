@@ -5,9 +5,29 @@ use crate::alloc::BufferAllocator;
 use crate::array::{checked_size, pick, Array};
 use crate::buffer::Buffer;
 use crate::dtype::{with_dtype, DType, Element, Scalar};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::trace::{self, OpClass};
 use std::sync::Arc;
+
+/// `v` truncated toward zero, as NumPy's `arange` sets it in integer
+/// `dtype`: an error if it does not fit.
+fn arange_integer(v: f64, dtype: DType, call: &impl Fn() -> String) -> Result<i128> {
+    let t = v.trunc();
+    // Compared as i128 (exact for every float up to 2^127, far past the
+    // dtypes' ranges): as f64, int64's maximum would round up to 2^63.
+    let i = t as i128;
+    let (lo, hi) = with_dtype!(dtype, T => T::int_range());
+    if i < lo || i > hi {
+        return Err(Error::new(
+            ErrorKind::CastOverflow,
+            format!(
+                "{}: Python integer {t:.0} out of bounds for {dtype}",
+                call()
+            ),
+        ));
+    }
+    Ok(i)
+}
 
 #[track_caller]
 fn fill<T: Element>(out: &mut Array, value: T) {
@@ -118,34 +138,67 @@ impl Array {
     }
 
     /// Evenly spaced values `start, start + step, ...` below `stop` (above, for a
-    /// negative step), as NumPy's `arange`. Integer dtypes with integral
-    /// arguments are computed exactly.
+    /// negative step), as NumPy's `arange`, value for value: the first two
+    /// values are `start` and `start + step` (computed in float64; an integer
+    /// dtype truncates them toward zero and checks that they fit), and the
+    /// rest follow as `first + i * (second - first)` in the dtype's own
+    /// arithmetic (integers wrap, float32 rounds in float32). So a fractional
+    /// step with an integer dtype repeats NumPy's surprises:
+    /// `arange(0.5, 5.0, 1.5)` as int8 is `[0, 2, 4]`, and
+    /// `arange(-2.5, 2.5, 0.5)` as int64 is ten `-2`s. Prefer
+    /// [`linspace`](Self::linspace) there.
     ///
     /// ```
     /// # fn main() -> ndprof::Result<()> {
     /// use ndprof::{Array, DType};
     /// let a = Array::arange(0.0, 5.0, 2.0, DType::Int32)?;
     /// assert_eq!(a.to_vec::<i32>()?, vec![0, 2, 4]);
+    /// let wraps = Array::arange(126.0, 130.0, 1.0, DType::Int8)?;
+    /// assert_eq!(wraps.to_vec::<i8>()?, vec![126, 127, -128, -127]);
     /// # Ok(())
     /// # }
     /// ```
     ///
     /// # Errors
-    /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for a zero or non-finite step.
+    /// [`InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for a zero or non-finite step;
+    /// [`CastOverflow`](crate::error::ErrorKind::CastOverflow) when the first or second value does
+    /// not fit an integer dtype (`arange(300.0, 310.0, 1.0)` as int8);
+    /// [`DTypeMismatch`](crate::error::ErrorKind::DTypeMismatch) for bool with more than two values.
     #[track_caller]
     pub fn arange(start: f64, stop: f64, step: f64, dtype: DType) -> Result<Array> {
+        let call = || format!("arange({start}, {stop}, {step}) as {dtype}");
         if step == 0.0 || !step.is_finite() || !start.is_finite() || !stop.is_finite() {
             return Err(Error::invalid(format!(
-                "arange({start}, {stop}, {step}): the step must be nonzero and all arguments finite"
+                "{}: the step must be nonzero and all arguments finite",
+                call()
             )));
         }
         let n = ((stop - start) / step).ceil().max(0.0);
         if n > isize::MAX as f64 {
-            return Err(Error::invalid(format!(
-                "arange({start}, {stop}, {step}) is too long"
-            )));
+            return Err(Error::invalid(format!("{} is too long", call())));
         }
         let n = n as usize;
+        if dtype == DType::Bool && n > 2 {
+            return Err(Error::dtype(format!(
+                "{}: arange() is only supported for booleans when the result has at most \
+                 length 2 (it has {n})",
+                call()
+            )));
+        }
+        let second = start + step;
+        // An integer dtype's first two values, as NumPy sets them; the step
+        // between them, modulo 2^64 (the rest wrap in the dtype anyway).
+        let ints = if dtype.is_integer() && n > 0 {
+            let first = arange_integer(start, dtype, &call)?;
+            let next = if n > 1 {
+                arange_integer(second, dtype, &call)?
+            } else {
+                first
+            };
+            Some((first as i64, (next - first) as i64))
+        } else {
+            None
+        };
         let mut g = trace::op(
             "arange",
             OpClass::Creation,
@@ -155,21 +208,21 @@ impl Array {
             n.saturating_mul(dtype.size()),
         );
         let mut out = Array::for_overwrite(dtype, &[n], pick(None))?;
-        let integral = start.fract() == 0.0 && step.fract() == 0.0;
         with_dtype!(dtype, T => {
-            if dtype.is_integer() && integral {
-                let (s, d) = (start as i128, step as i128);
-                let last = s + d * n.saturating_sub(1) as i128;
-                if [s, last].iter().all(|v| i64::try_from(*v).is_ok()) {
-                    // Every value fits i64: wrapping i64 arithmetic is exact
-                    // here and vectorizes (i128 does not).
-                    let (s, d) = (s as i64, d as i64);
-                    fill_with::<T>(&mut out, |i| (s.wrapping_add(d.wrapping_mul(i as i64))).cast::<T>());
-                } else {
-                    fill_with::<T>(&mut out, |i| T::from_i128_wrapping(s + d * i as i128));
-                }
+            if let Some((first, delta)) = ints {
+                fill_with::<T>(&mut out, |i| {
+                    first.wrapping_add(delta.wrapping_mul(i as i64)).cast::<T>()
+                });
             } else {
-                fill_with::<T>(&mut out, |i| T::from_f64_unchecked(start + step * i as f64));
+                let first = T::from_f64_unchecked(start);
+                let next = T::from_f64_unchecked(second);
+                let delta = next.sub(first);
+                fill_with::<T>(&mut out, |i| first.add(T::from_f64_unchecked(i as f64).mul(delta)));
+                // The first two are set as given (`first + 0 * delta` is NaN
+                // when `delta` overflowed to infinity).
+                if let Ok(head) = out.as_slice_mut::<T>() {
+                    head.iter_mut().zip([first, next]).for_each(|(slot, v)| *slot = v);
+                }
             }
         });
         super::observe::note_values(&mut g, &out);

@@ -229,6 +229,19 @@ fn maximum_and_minimum_of_equal_values_give_the_second_as_numpy() {
     let z = Array::from_vec(vec![0i32, 0]).unwrap();
     assert_eq!(signs(&z.binary(Maximum, &b).unwrap()), [true, false]);
     assert_eq!(signs(&b.binary(Minimum, &z).unwrap()), [false, false]);
+    // Reductions keep the last of equal values, as NumPy's on short rows:
+    // np.min([1.0, 0.0, -0.0]) is -0.0, np.max([-0.0, 0.0]) is 0.0.
+    let row = Array::from_vec(vec![1.0f64, 0.0, -0.0]).unwrap();
+    assert!(row
+        .min()
+        .unwrap()
+        .item()
+        .unwrap()
+        .to_f64()
+        .is_sign_negative());
+    let m = row.reshape(&[1, 3]).unwrap();
+    assert_eq!(signs(&m.min_axis(1).unwrap()), [true]);
+    assert_eq!(signs(&b.max().unwrap().reshape(&[1]).unwrap()), [false]);
     // NaN still wins either way.
     let n = Array::from_vec(vec![f64::NAN, 1.0]).unwrap();
     let one = Array::from_vec(vec![1.0f64, f64::NAN]).unwrap();

@@ -199,20 +199,23 @@ impl Extreme {
         };
         x.partial_cmp(&b) == Some(want)
     }
+    /// The better of `a` and `b`, `b` when they compare equal (as NumPy's
+    /// `minimum`/`maximum` and its sequential reductions: `min([0.0, -0.0])`
+    /// is `-0.0`); NaN is handled by the caller.
     fn pick<T: Element>(self) -> impl Fn(T, T) -> T + Sync + Copy {
         move |a: T, b: T| match self {
             Extreme::Min => {
-                if b < a {
-                    b
-                } else {
+                if a < b {
                     a
+                } else {
+                    b
                 }
             }
             Extreme::Max => {
-                if b > a {
-                    b
-                } else {
+                if a > b {
                     a
+                } else {
+                    b
                 }
             }
         }

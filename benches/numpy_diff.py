@@ -48,6 +48,8 @@ def edge(name):
 def cases():
     """(kind, name, manifest args, files to write, NumPy's computation)."""
     out = []
+    for s, v in SCALARS.items():
+        out.append(('full', f'full_{s}', ['3', s], {}, lambda v=v: np.full(3, v)))
     for n in NAMES:
         e = f'e_{n}.npy'
         x = edge(n)
@@ -70,6 +72,18 @@ def cases():
                 out.append(('scalar', f'scl_{n}_{s}_{op}', [op, e, s, 'left'], files, lambda op=op, x=x, v=v: getattr(np, op)(v, x)))
             for op in COMPARE:
                 out.append(('cmpscalar', f'cs_{n}_{s}_{op}', [op, e, s], files, lambda op=op, x=x, v=v: getattr(np, op)(x, v)))
+        for s, v in SCALARS.items():
+            def assign(x=x, v=v):
+                y = x.copy()
+                y[1] = v
+                return y
+            out.append(('set', f'set_{n}_{s}', [e, '1', s], files, assign))
+        for s in ('f:nan', 'f:inf', 'f:-1e300', 'i:-129', 'i:256'):
+            def assign(x=x, v=float(s[2:]) if s[0] == 'f' else int(s[2:])):
+                y = x.copy()
+                y[1] = v
+                return y
+            out.append(('set', f'set_{n}_{s}', [e, '1', s], files, assign))
         for i, (a, b, st) in enumerate(ARANGE):
             out.append(('arange', f'arange_{n}_{i}', [repr(float(a)), repr(float(b)), repr(float(st)), n], {}, lambda a=a, b=b, st=st, n=n: np.arange(float(a), float(b), float(st), dtype=n)))
         for i, (a, b, k) in enumerate(LINSPACE):
@@ -85,6 +99,12 @@ def cases():
             for op in COMPARE:
                 out.append(('cmp', f'cmp_{n}_{n2}_{op}', [op, pa, pb], pf, lambda op=op, a=a, b=b: getattr(np, op)(a, b)))
             out.append(('dot', f'dot_{n}_{n2}', [pa, pb], pf, lambda a=a, b=b: np.dot(a, b)))
+            # A 0-d array operand is no Python scalar: it takes part in the
+            # promotion with its dtype (NEP 50).
+            z = np.asarray(y[len(y) // 2])
+            zf = {f'zd_{n2}.npy': z, e: x}
+            for op in BINARY:
+                out.append(('bin', f'bin0d_{n}_{n2}_{op}', [op, e, f'zd_{n2}.npy'], zf, lambda op=op, x=x, z=z: getattr(np, op)(x, z)))
             r23 = (np.ones(6, n) if n == 'bool' else np.arange(1, 7, dtype=n)).reshape(2, 3)
             r32 = (np.ones(6, n2) if n2 == 'bool' else np.arange(1, 7, dtype=n2)).reshape(3, 2)
             mf = {f'r23_{n}.npy': r23, f'r32_{n2}.npy': r32}

@@ -90,6 +90,13 @@ fn run(dir: &Path, kind: &str, a: &[&str]) -> Result<Array> {
             let parts = (1..a.len()).map(array).collect::<Result<Vec<_>>>()?;
             Array::concatenate(&parts.iter().collect::<Vec<_>>(), axis)
         }
+        "set" => {
+            let mut x = array(0)?.to_contiguous()?;
+            let index = num(1)? as usize;
+            x.set(&[index], scalar(arg(2)?)?)?;
+            Ok(x)
+        }
+        "full" => Array::full(&[num(0)? as usize], scalar(arg(1)?)?),
         "copy" => array(0)?.to_contiguous(),
         "ravel" => array(0)?.ravel(),
         _ => Err(invalid(format!("unknown case kind {kind}"))),

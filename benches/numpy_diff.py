@@ -70,6 +70,12 @@ def cases():
             for op in BINARY:
                 out.append(('scalar', f'sc_{n}_{s}_{op}', [op, e, s, 'right'], files, lambda op=op, x=x, v=v: getattr(np, op)(x, v)))
                 out.append(('scalar', f'scl_{n}_{s}_{op}', [op, e, s, 'left'], files, lambda op=op, x=x, v=v: getattr(np, op)(v, x)))
+            for op in BINARY:
+                def inplace(op=op, x=x, v=v):
+                    c = x.copy()
+                    getattr(np, op)(c, v, out=c)
+                    return c
+                out.append(('inplacescalar', f'isc_{n}_{s}_{op}', [op, e, s], files, inplace))
             for op in COMPARE:
                 out.append(('cmpscalar', f'cs_{n}_{s}_{op}', [op, e, s], files, lambda op=op, x=x, v=v: getattr(np, op)(x, v)))
         for s, v in SCALARS.items():
@@ -96,6 +102,12 @@ def cases():
             pa, pb = list(pf)
             for op in BINARY:
                 out.append(('bin', f'bin_{n}_{n2}_{op}', [op, pa, pb], pf, lambda op=op, a=a, b=b: getattr(np, op)(a, b)))
+            for op in BINARY:
+                def inplace(op=op, a=a, b=b):
+                    c = a.copy()
+                    getattr(np, op)(c, b, out=c)
+                    return c
+                out.append(('inplace', f'inplace_{n}_{n2}_{op}', [op, pa, pb], pf, inplace))
             for op in COMPARE:
                 out.append(('cmp', f'cmp_{n}_{n2}_{op}', [op, pa, pb], pf, lambda op=op, a=a, b=b: getattr(np, op)(a, b)))
             out.append(('dot', f'dot_{n}_{n2}', [pa, pb], pf, lambda a=a, b=b: np.dot(a, b)))

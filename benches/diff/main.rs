@@ -68,6 +68,16 @@ fn run(dir: &Path, kind: &str, a: &[&str]) -> Result<Array> {
     };
     match kind {
         "bin" => array(1)?.binary(binary(arg(0)?)?, &array(2)?),
+        "inplace" => {
+            let mut x = array(1)?.to_contiguous()?;
+            x.binary_inplace(binary(arg(0)?)?, &array(2)?)?;
+            Ok(x)
+        }
+        "inplacescalar" => {
+            let mut x = array(1)?.to_contiguous()?;
+            x.binary_scalar_inplace(binary(arg(0)?)?, scalar(arg(2)?)?)?;
+            Ok(x)
+        }
         "cmp" => array(1)?.compare(compare(arg(0)?)?, &array(2)?),
         "un" => array(1)?.unary(unary(arg(0)?)?),
         "scalar" => {

@@ -45,6 +45,20 @@ def edge(name):
                      -7.0, f.max, f.tiny, 1e5, 2.5], dtype=dt)
 
 
+def in_place(op, a, b):
+    """NumPy's `op(a, b, out=a)` on a copy of `a` (same_kind casting)."""
+    c = a.copy()
+    getattr(np, op)(c, b, out=c)
+    return c
+
+
+def assigned(x, i, v):
+    """A copy of `x` with `x[i] = v` (NumPy's checks on Python scalars)."""
+    y = x.copy()
+    y[i] = v
+    return y
+
+
 def cases():
     """(kind, name, manifest args, files to write, NumPy's computation)."""
     out = []
@@ -71,25 +85,13 @@ def cases():
                 out.append(('scalar', f'sc_{n}_{s}_{op}', [op, e, s, 'right'], files, lambda op=op, x=x, v=v: getattr(np, op)(x, v)))
                 out.append(('scalar', f'scl_{n}_{s}_{op}', [op, e, s, 'left'], files, lambda op=op, x=x, v=v: getattr(np, op)(v, x)))
             for op in BINARY:
-                def inplace(op=op, x=x, v=v):
-                    c = x.copy()
-                    getattr(np, op)(c, v, out=c)
-                    return c
-                out.append(('inplacescalar', f'isc_{n}_{s}_{op}', [op, e, s], files, inplace))
+                out.append(('inplacescalar', f'isc_{n}_{s}_{op}', [op, e, s], files, lambda op=op, x=x, v=v: in_place(op, x, v)))
             for op in COMPARE:
                 out.append(('cmpscalar', f'cs_{n}_{s}_{op}', [op, e, s], files, lambda op=op, x=x, v=v: getattr(np, op)(x, v)))
-        for s, v in SCALARS.items():
-            def assign(x=x, v=v):
-                y = x.copy()
-                y[1] = v
-                return y
-            out.append(('set', f'set_{n}_{s}', [e, '1', s], files, assign))
-        for s in ('f:nan', 'f:inf', 'f:-1e300', 'i:-129', 'i:256'):
-            def assign(x=x, v=float(s[2:]) if s[0] == 'f' else int(s[2:])):
-                y = x.copy()
-                y[1] = v
-                return y
-            out.append(('set', f'set_{n}_{s}', [e, '1', s], files, assign))
+        stores = dict(SCALARS, **{s: float(s[2:]) if s[0] == 'f' else int(s[2:])
+                                  for s in ('f:nan', 'f:inf', 'f:-1e300', 'i:-129', 'i:256')})
+        for s, v in stores.items():
+            out.append(('set', f'set_{n}_{s}', [e, '1', s], files, lambda x=x, v=v: assigned(x, 1, v)))
         for i, (a, b, st) in enumerate(ARANGE):
             out.append(('arange', f'arange_{n}_{i}', [repr(float(a)), repr(float(b)), repr(float(st)), n], {}, lambda a=a, b=b, st=st, n=n: np.arange(float(a), float(b), float(st), dtype=n)))
         for i, (a, b, k) in enumerate(LINSPACE):
@@ -103,11 +105,7 @@ def cases():
             for op in BINARY:
                 out.append(('bin', f'bin_{n}_{n2}_{op}', [op, pa, pb], pf, lambda op=op, a=a, b=b: getattr(np, op)(a, b)))
             for op in BINARY:
-                def inplace(op=op, a=a, b=b):
-                    c = a.copy()
-                    getattr(np, op)(c, b, out=c)
-                    return c
-                out.append(('inplace', f'inplace_{n}_{n2}_{op}', [op, pa, pb], pf, inplace))
+                out.append(('inplace', f'inplace_{n}_{n2}_{op}', [op, pa, pb], pf, lambda op=op, a=a, b=b: in_place(op, a, b)))
             for op in COMPARE:
                 out.append(('cmp', f'cmp_{n}_{n2}_{op}', [op, pa, pb], pf, lambda op=op, a=a, b=b: getattr(np, op)(a, b)))
             out.append(('dot', f'dot_{n}_{n2}', [pa, pb], pf, lambda a=a, b=b: np.dot(a, b)))

@@ -143,6 +143,23 @@ def cases():
             out.append(('red', f'view{k}_{f}', [f, ref], files, lambda f=f, v=v: np.asarray(getattr(np, f)(v)).reshape(-1 if f.startswith('arg') else ())))
             for ax in (0, 1):
                 out.append(('red', f'view{k}_{f}{ax}', [f, ref, str(ax)], files, lambda f=f, v=v, ax=ax: getattr(np, f)(v, axis=ax)))
+    # Shapes and views: reshape, broadcast_to, permute (valid and not), and
+    # slices past the ends (NumPy clamps them).
+    h = np.arange(24.0).reshape(2, 3, 4)
+    files['h.npy'] = h
+    dims = lambda t: 'x'.join(map(str, t)) or '-'
+    for shape in [(24,), (4, 6), (2, 12), (3, 8), (1, 24, 1), (5, 5), (0,), (2, 3, 4, 1)]:
+        out.append(('reshape', f'reshape_{dims(shape)}', ['h.npy', dims(shape)], files, lambda shape=shape: h.reshape(shape)))
+        out.append(('reshape', f'reshape_view_{dims(shape)}', ['h.npy@T', dims(shape)], files, lambda shape=shape: h.T.reshape(shape)))
+    for shape in [(2, 2, 3, 4), (3, 4), (2, 3, 4), (5, 2, 3, 4), (2, 1, 4), (0, 2, 3, 4)]:
+        out.append(('broadcast', f'broadcast_{dims(shape)}', ['h.npy', dims(shape)], files, lambda shape=shape: np.broadcast_to(h, shape)))
+    out.append(('broadcast', 'broadcast_col', ['h.npy@0:1,:,0:1', '2x3x4'], files, lambda: np.broadcast_to(h[0:1, :, 0:1], (2, 3, 4))))
+    for axes in [(0, 1, 2), (2, 0, 1), (1, 2, 0), (0, 0, 1), (0, 1), (0, 1, 3)]:
+        out.append(('permute', f'permute_{dims(axes)}', ['h.npy', dims(axes)], files, lambda axes=axes: np.transpose(h, axes)))
+    for spec, view in [('0:1,1:100,-100:2', h[0:1, 1:100, -100:2]), ('::-1,::-2,3:0:-1', h[::-1, ::-2, 3:0:-1]),
+                       ('5:,:,:', h[5:, :, :]), ('-1:,-1:,-1:', h[-1:, -1:, -1:]), ('1:1,:,:', h[1:1]),
+                       (':,2:0,:', h[:, 2:0, :])]:
+        out.append(('copy', f'slice_{spec}', [f'h.npy@{spec}'], files, lambda view=view: np.ascontiguousarray(view)))
     out.append(('bin', 'bcast_col_row', ['subtract', 'g.npy@:,0:1', 'gy.npy'], files, lambda: g[:, 0:1] - files['gy.npy']))
     out.append(('bin', 'bcast_bad', ['add', 'g.npy', 'g.npy@:,0:1@T'], files, lambda: g + g[:, 0:1].T))
     out.append(('matmul', 'matmul_int_wraps', ['gi.npy', 'gi.npy@T'], files, lambda: gi @ gi.T))

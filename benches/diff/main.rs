@@ -107,6 +107,9 @@ fn run(dir: &Path, kind: &str, a: &[&str]) -> Result<Array> {
             Ok(x)
         }
         "full" => Array::full(&[num(0)? as usize], scalar(arg(1)?)?),
+        "reshape" => array(0)?.reshape(&usizes(arg(1)?)?),
+        "broadcast" => array(0)?.broadcast_to(&usizes(arg(1)?)?),
+        "permute" => array(0)?.permute(&usizes(arg(1)?)?),
         "copy" => array(0)?.to_contiguous(),
         "ravel" => array(0)?.ravel(),
         _ => Err(invalid(format!("unknown case kind {kind}"))),
@@ -173,6 +176,16 @@ fn slice(s: &str) -> Result<Slice> {
         stop: int(parts.get(1))?,
         step: int(parts.get(2))?.unwrap_or(1),
     })
+}
+
+/// `2x3x4` (or `-` for no axes).
+fn usizes(s: &str) -> Result<Vec<usize>> {
+    if s == "-" {
+        return Ok(Vec::new());
+    }
+    s.split('x')
+        .map(|d| d.parse().map_err(|_| invalid(format!("bad shape {s}"))))
+        .collect()
 }
 
 /// `i:-3`, `u:7`, `f:2.5` or `b:true`: a Python int, float or bool.

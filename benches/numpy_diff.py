@@ -70,6 +70,7 @@ def cases():
         files = {e: x}
         for op in UNARY:
             out.append(('un', f'un_{n}_{op}', [op, e], files, lambda op=op, x=x: getattr(np, op)(x)))
+            out.append(('un', f'unview_{n}_{op}', [op, e + '@::-2'], files, lambda op=op, x=x: getattr(np, op)(x[::-2])))
         for f in REDUCE:
             out.append(('red', f'red_{n}_{f}', [f, e], files, lambda f=f, x=x: np.asarray(getattr(np, f)(x)).reshape(-1 if f.startswith('arg') else ())))
             m = x.reshape(2, -1) if len(x) % 2 == 0 else x.reshape(1, -1)
@@ -104,6 +105,9 @@ def cases():
             pa, pb = list(pf)
             for op in BINARY:
                 out.append(('bin', f'bin_{n}_{n2}_{op}', [op, pa, pb], pf, lambda op=op, a=a, b=b: getattr(np, op)(a, b)))
+                # Strided operands take other kernels: reversed, every other.
+                out.append(('bin', f'binview_{n}_{n2}_{op}', [op, pa + '@::-2', pb + '@::2'], pf,
+                            lambda op=op, a=a, b=b: getattr(np, op)(a[::-2], b[::2])))
             for op in BINARY:
                 out.append(('inplace', f'inplace_{n}_{n2}_{op}', [op, pa, pb], pf, lambda op=op, a=a, b=b: in_place(op, a, b)))
             for op in COMPARE:
@@ -180,7 +184,7 @@ def cases():
 
 def known(name, got, want):
     """A documented difference, or None."""
-    if name.startswith('un_') and want is not None and want.dtype == np.float16:
+    if name.startswith(('un_', 'unview_')) and want is not None and want.dtype == np.float16:
         return 'no float16: ndprof computes in float32'
     if name.startswith('cast_') and name.split('_')[1] in ('float32', 'float64'):
         return 'float to int of NaN, inf or out of range: NumPy\'s value is platform-defined'

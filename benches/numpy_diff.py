@@ -59,6 +59,13 @@ def assigned(x, i, v):
     return y
 
 
+def copied_into(t, region, v):
+    """NumPy's `np.copyto(t[region], v, casting='same_kind')` on a copy of `t`."""
+    t = t.copy()
+    np.copyto(t[region], v, casting='same_kind')
+    return t
+
+
 def cases():
     """(kind, name, manifest args, files to write, NumPy's computation)."""
     out = []
@@ -125,6 +132,15 @@ def cases():
             ra, rb = list(mf)
             out.append(('matmul', f'matmul_{n}_{n2}', [ra, rb], mf, lambda a=r23, b=r32: a @ b))
             out.append(('matmul', f'matmul_{n}_{n2}_vec', [ra, rb + '@:,0:1@ravel'], mf, lambda a=r23, b=r32: a @ b[:, 0]))
+            # a[1:3] = b (b broadcast over the region) as NumPy's copyto
+            # with same_kind casting, which ndprof's set_slice documents.
+            t = (np.ones(6, n) if n == 'bool' else np.arange(6, dtype=n)).reshape(2, 3)
+            sf = {f'st_{n}.npy': t, f'sv_{n2}.npy': np.resize(y, 3).reshape(1, -1)}
+            st, sv = list(sf)
+            out.append(('setslice', f'setslice_{n}_{n2}', [st, ':,0:3', sv], sf, lambda t=t, v=sf[sv]: copied_into(t, (slice(None), slice(0, 3)), v)))
+            out.append(('concat', f'concat0_{n}_{n2}', ['0', ra, rb + '@T'], mf, lambda a=r23, b=r32: np.concatenate([a, b.T], 0)))
+            out.append(('matmul', f'matmul_{n}_{n2}_vecmat', [ra + '@0:1,:@ravel', rb], mf, lambda a=r23, b=r32: a[0] @ b))
+            out.append(('dot', f'dot_{n}_{n2}_matvec', [ra, rb + '@:,1:2@ravel'], mf, lambda a=r23, b=r32: np.dot(a, b[:, 1])))
             out.append(('append', f'append_{n}_{n2}', [e, f'e_{n2}.npy'], {e: x, f'e_{n2}.npy': y}, lambda x=x, y=y: np.append(x, y)))
     # Views that are not contiguous, with NaNs and signed zeros in them.
     r = np.random.default_rng(1)

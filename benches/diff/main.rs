@@ -100,6 +100,12 @@ fn run(dir: &Path, kind: &str, a: &[&str]) -> Result<Array> {
             let parts = (1..a.len()).map(array).collect::<Result<Vec<_>>>()?;
             Array::concatenate(&parts.iter().collect::<Vec<_>>(), axis)
         }
+        "setslice" => {
+            let mut x = array(0)?.to_contiguous()?;
+            let region = arg(1)?.split(',').map(slice).collect::<Result<Vec<_>>>()?;
+            x.set_slice(&region, &array(2)?)?;
+            Ok(x)
+        }
         "set" => {
             let mut x = array(0)?.to_contiguous()?;
             let index = num(1)? as usize;

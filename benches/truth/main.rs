@@ -7,6 +7,8 @@
 //! `"instrumented"` reads the clock per event and subtracts its calibrated
 //! cost. Overheads, scope and scalar costs are the default mode's.
 
+mod per_element;
+
 use ndprof::alloc::Tracking;
 use ndprof::tour::{self, CaseRun, Profiling, Setup, Size};
 use ndprof::{profile, Array, DType, Session};
@@ -449,6 +451,12 @@ fn main() {
             println!(
                 "add of 16 float64, {lines} line(s): no session {none:.1} ns, call sites off {off:.1} ns, on {on:.1} ns"
             );
+        }
+        return;
+    }
+    if std::env::args().any(|a| a == "--per-element") {
+        if let Err(e) = per_element::run() {
+            eprintln!("per-element: {e}");
         }
         return;
     }

@@ -1,39 +1,15 @@
 //! `--per-element`: the tour's two per-element loops (`s += x[i]` over 1e6
-//! float64, and the 8-row scalar `dot`), each compiled on its own as a
-//! user's loop would be, timed side by side with no session and in a
-//! default session: 41 runs alternating, medians, each session past its
-//! exactly counted first calls before the timed runs. What this ratio is made of
-//! (the per-call bookkeeping, and where code placement puts the loop) is in
+//! float64, and the 8-row scalar `dot`: the tour's own functions), timed
+//! side by side with no session and in a default session: 41 runs
+//! alternating, medians, each session past its exactly counted first calls
+//! before the timed runs. What this ratio is made of (the per-call
+//! bookkeeping, and where code placement puts the loop) is in
 //! `benches/RESULTS.md`, run N.
 
+use ndprof::tour::builtins::{scalar_dot, scalar_mean};
 use ndprof::{Array, DType, Result, Session};
 use std::hint::black_box;
 use std::time::Instant;
-
-#[inline(never)]
-fn scalar_mean(x: &Array) -> Result<f64> {
-    let mut s = 0.0;
-    for i in 0..x.len() {
-        s += x.get(&[i])?.to_f64();
-    }
-    Ok(s / x.len() as f64)
-}
-
-#[inline(never)]
-fn scalar_dot(a: &Array, b: &Array, rows: usize) -> Result<Array> {
-    let (k, n) = (a.shape()[1], b.shape()[1]);
-    let mut c = Array::zeros(&[rows, n], DType::Float64)?;
-    for i in 0..rows {
-        for j in 0..n {
-            let mut s = 0.0;
-            for p in 0..k {
-                s += a.get(&[i, p])?.to_f64() * b.get(&[p, j])?.to_f64();
-            }
-            c.set(&[i, j], s)?;
-        }
-    }
-    Ok(c)
-}
 
 /// Prints, per CPU sampling rate, the two loops' medians with no session and
 /// in a session, and their ratios.

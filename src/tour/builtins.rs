@@ -112,11 +112,16 @@ pub fn run(setup: Setup) -> Result<CaseRun> {
     })
 }
 
-/// The mean of 1-D `x` by scalar access: `s += x[i]`. Compiled on its own
-/// (not inlined into the repeat harness, where it ran ~12% slower with no
-/// session and paid more per `get` in one), as a user's loop would be.
+/// The mean of 1-D `x` by scalar access: `s += x[i]`, the tour's
+/// per-element `mean` (public for `benches/profiler_truth --per-element`).
+/// Compiled on its own (not inlined into the repeat harness, where it ran
+/// ~12% slower with no session and paid more per `get` in one), as a
+/// user's loop would be.
+///
+/// # Errors
+/// An index out of bounds (not for a 1-D `x`).
 #[inline(never)]
-fn scalar_mean(x: &Array) -> Result<f64> {
+pub fn scalar_mean(x: &Array) -> Result<f64> {
     let len = x.len();
     let mut s = 0.0;
     for i in 0..len {
@@ -125,8 +130,14 @@ fn scalar_mean(x: &Array) -> Result<f64> {
     Ok(s / len as f64)
 }
 
-/// The first `rows` rows of `a @ b` by scalar access: `c[i,j] += a[i,p] * b[p,j]`.
-fn scalar_dot(a: &Array, b: &Array, rows: usize) -> Result<Array> {
+/// The first `rows` rows of `a @ b` by scalar access: `c[i,j] += a[i,p] *
+/// b[p,j]`, the tour's per-element `dot` (public for `benches/profiler_truth
+/// --per-element`).
+///
+/// # Errors
+/// An index out of bounds: `a` and `b` must be 2-D, `a`'s columns as many as
+/// `b`'s rows, `rows` at most `a`'s rows.
+pub fn scalar_dot(a: &Array, b: &Array, rows: usize) -> Result<Array> {
     let (k, n) = (a.shape()[1], b.shape()[1]);
     let mut c = Array::zeros(&[rows, n], DType::Float64)?;
     for i in 0..rows {

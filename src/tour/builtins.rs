@@ -7,7 +7,7 @@ use super::case::{disagree, session, CaseRun, Extrapolation, Group, Setup};
 use super::repeat::{repeat, take_timings};
 use crate::array::Array;
 use crate::dtype::DType;
-use crate::error::Result;
+use crate::error::{shape_str, Error, Result};
 use crate::profile;
 
 /// Runs the case (full: 1000x500 @ 500x1000 and mean of 1e7; quick:
@@ -119,7 +119,7 @@ pub fn run(setup: Setup) -> Result<CaseRun> {
 /// user's loop would be.
 ///
 /// # Errors
-/// An index out of bounds (not for a 1-D `x`).
+/// [`IndexOutOfBounds`](crate::ErrorKind::IndexOutOfBounds) unless `x` is 1-D.
 #[inline(never)]
 pub fn scalar_mean(x: &Array) -> Result<f64> {
     let len = x.len();
@@ -135,10 +135,23 @@ pub fn scalar_mean(x: &Array) -> Result<f64> {
 /// --per-element`).
 ///
 /// # Errors
-/// An index out of bounds: `a` and `b` must be 2-D, `a`'s columns as many as
-/// `b`'s rows, `rows` at most `a`'s rows.
+/// [`ShapeMismatch`](crate::ErrorKind::ShapeMismatch) unless `a` and `b` are
+/// 2-D, `a` has as many columns as `b` has rows and at least `rows` rows.
 pub fn scalar_dot(a: &Array, b: &Array, rows: usize) -> Result<Array> {
-    let (k, n) = (a.shape()[1], b.shape()[1]);
+    let (&[m, k], &[k2, n]) = (a.shape(), b.shape()) else {
+        return Err(Error::shape(format!(
+            "scalar dot: needs two 2-D arrays, not {} and {}",
+            shape_str(a.shape()),
+            shape_str(b.shape())
+        )));
+    };
+    if k != k2 || rows > m {
+        return Err(Error::shape(format!(
+            "scalar dot: {rows} rows of {} @ {}",
+            shape_str(a.shape()),
+            shape_str(b.shape())
+        )));
+    }
     let mut c = Array::zeros(&[rows, n], DType::Float64)?;
     for i in 0..rows {
         for j in 0..n {
@@ -177,4 +190,34 @@ fn close(x: &Array, y: &Array, tol: f64) -> Result<bool> {
             .iter()
             .zip(y.to_vec::<f64>()?)
             .all(|(a, b)| (a - b).abs() <= tol))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{scalar_dot, scalar_mean};
+    use crate::{Array, DType, ErrorKind};
+
+    #[test]
+    fn the_per_element_loops_agree_with_the_built_ins_and_refuse_bad_shapes() -> crate::Result<()> {
+        let a = Array::arange(0.0, 6.0, 1.0, DType::Float64)?.reshape(&[2, 3])?;
+        let b = Array::arange(0.0, 12.0, 1.0, DType::Float64)?.reshape(&[3, 4])?;
+        let c = scalar_dot(&a, &b, 2)?;
+        let want = a.dot(&b)?;
+        assert_eq!(c.shape(), want.shape());
+        assert_eq!(
+            c.as_slice::<f64>()?.to_vec(),
+            want.as_slice::<f64>()?.to_vec()
+        );
+        let x = Array::arange(0.0, 5.0, 1.0, DType::Float64)?;
+        assert_eq!(scalar_mean(&x)?, 2.0);
+        let kind = |r: crate::Result<Array>| r.err().map(|e| e.kind());
+        assert_eq!(kind(scalar_dot(&x, &b, 1)), Some(ErrorKind::ShapeMismatch));
+        assert_eq!(kind(scalar_dot(&a, &a, 1)), Some(ErrorKind::ShapeMismatch));
+        assert_eq!(kind(scalar_dot(&a, &b, 3)), Some(ErrorKind::ShapeMismatch));
+        assert_eq!(
+            scalar_mean(&a).err().map(|e| e.kind()),
+            Some(ErrorKind::IndexOutOfBounds)
+        );
+        Ok(())
+    }
 }

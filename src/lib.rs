@@ -72,8 +72,9 @@
 //! (helpers such as rayon's workers are sampled on their CPU clock: they
 //! show in the native stacks, and get no signals while idle);
 //! a scope costs ~3 ns, a scalar op ~0.2-0.5 ns (against ~2-3 ns for a
-//! `get` itself; a sample inside `get` under a scope reading several dtypes
-//! is split over them by calls). **Instrumented** reads the clock
+//! `get` itself: a tight per-element loop runs 5-20% slower in a session;
+//! a sample inside `get` under a scope reading several dtypes is split over
+//! them by calls). **Instrumented** reads the clock
 //! around every scope and op (~25 ns each; scalar `get`/`set` timed 1-in-N
 //! with `scalar_time_every(N)`, the others counted exactly for ~2-3 ns at
 //! N = 64), calibrates that cost when the session starts and subtracts it

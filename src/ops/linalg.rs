@@ -103,7 +103,14 @@ where
             faer::MatMut::from_raw_parts_mut(dst, n, m, 1, n as isize),
         )
     };
-    faer::linalg::matmul::matmul(dst, faer::Accum::Replace, lhs, rhs, T::one_impl(), par);
+    let matmul = || {
+        faer::linalg::matmul::matmul(dst, faer::Accum::Replace, lhs, rhs, T::one_impl(), par);
+    };
+    if matches!(par, faer::Par::Seq) {
+        matmul();
+    } else {
+        crate::trace::holding_signal(matmul);
+    }
     Ok(())
 }
 

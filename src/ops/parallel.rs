@@ -68,9 +68,11 @@ pub(crate) fn run_chunks(len: usize, chunk: usize, par: bool, f: &(dyn Fn(Range<
     let n = len.div_ceil(chunk);
     // Work on the pool's threads counts under the caller's scope.
     let ctx = crate::trace::Context::capture();
-    (0..n)
-        .into_par_iter()
-        .for_each(|c| ctx.run(|| f(c * chunk..((c + 1) * chunk).min(len))));
+    crate::trace::holding_signal(|| {
+        (0..n)
+            .into_par_iter()
+            .for_each(|c| ctx.run(|| f(c * chunk..((c + 1) * chunk).min(len))));
+    });
 }
 
 /// A pointer that parallel tasks use to write disjoint ranges of one slice.

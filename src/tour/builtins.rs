@@ -194,7 +194,7 @@ fn close(x: &Array, y: &Array, tol: f64) -> Result<bool> {
 
 #[cfg(test)]
 mod tests {
-    use super::{scalar_dot, scalar_mean};
+    use crate::tour::builtins::{scalar_dot, scalar_mean};
     use crate::{Array, DType, ErrorKind};
 
     #[test]

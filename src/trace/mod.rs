@@ -47,7 +47,7 @@ pub use metrics::{FieldInfo, Merge, Metrics};
 pub use records::thread_tables;
 #[doc(hidden)]
 pub use sampler::inject_sample;
-pub(crate) use sampler::SamplerConfig;
+pub(crate) use sampler::{holding_signal, SamplerConfig};
 pub(crate) use scalar::scalar;
 pub(crate) use sites::{ScalarOp, ScalarSite, SiteTable, SITE_SLOTS};
 pub use state::enabled;

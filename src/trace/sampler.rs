@@ -19,8 +19,11 @@
 //! their samples show only in the native stacks, their idle time is no
 //! scope's, and wall-clock signals to idle workers made every parallel op
 //! slower (a 0.18 ms `mean` on 2 cores: +8% at 250 Hz, +17% at 1 kHz, even
-//! with every sample dropped; +1% with the workers on their CPU clocks). A
-//! CPU-clock sample weighs the CPU time the thread used since its previous
+//! with every sample dropped; +1% with the workers on their CPU clocks).
+//! A thread on the wall clock that hands work to the pool and waits for it
+//! holds its signal until the wait ends ([`holding_signal`]): a signal to
+//! the waiting thread slowed the pool's work by 10-30% for whole sessions.
+//! A CPU-clock sample weighs the CPU time the thread used since its previous
 //! signal, read in the handler (the tick-checked timer fires up to a tick
 //! late); a wall-clock sample weighs the wall time since the thread's
 //! previous signal (or its arming), also read in the handler. A timer that

@@ -51,12 +51,19 @@
 //! `SIGPROF` after a session must not hit the default action, which kills
 //! the process); outside a session it returns at once.
 
+mod hold;
+mod timer;
+
+pub(crate) use hold::holding_signal;
+pub(crate) use timer::{arm_this_thread, SampleClock};
+
 use super::state;
 use super::tree::ROOT;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering::*};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
+use timer::{elapsed_ns, rearm, ACTIVE_EPOCH, OWNER, PERIOD_NS, TID, TIMER, TIMERS};
 
 /// The deepest native stack a sample keeps (innermost frames).
 pub(crate) const MAX_FRAMES: usize = 64;
@@ -104,56 +111,7 @@ struct Ring {
 
 static RING: AtomicPtr<Ring> = AtomicPtr::new(std::ptr::null_mut());
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
-static ACTIVE_EPOCH: AtomicU64 = AtomicU64::new(0);
-static PERIOD_NS: AtomicU64 = AtomicU64::new(0);
-/// Every armed timer, with the session it was armed for.
-static TIMERS: Mutex<Vec<(usize, u64)>> = Mutex::new(Vec::new());
 static HANDLER: OnceLock<bool> = OnceLock::new();
-
-/// Deletes a thread's timer when the thread exits (its id could be reused
-/// by a new thread, which would then get the old timer's signals).
-/// (timer plus one, session epoch): the kernel reuses ids of deleted timers.
-struct TimerOwner(Cell<(usize, u64)>);
-
-impl Drop for TimerOwner {
-    fn drop(&mut self) {
-        let (t, epoch) = self.0.get();
-        if t == 0 {
-            return;
-        }
-        let t = t - 1;
-        let _ = TIMER.try_with(|c| c.set(0));
-        let mut timers = TIMERS.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(i) = timers.iter().position(|&x| x == (t, epoch)) {
-            timers.swap_remove(i);
-            // SAFETY: the id came from timer_create and is deleted once (it
-            // left the list, which `stop` deletes from, under its lock).
-            unsafe { libc::timer_delete(t as libc::timer_t) };
-        }
-    }
-}
-
-thread_local! {
-    /// The timer this thread owns, deleted when it exits.
-    static OWNER: TimerOwner = const { TimerOwner(Cell::new((0, 0))) };
-    /// The session epoch this thread's timer was armed for.
-    static ARMED: Cell<u64> = const { Cell::new(0) };
-    /// This thread's timer (a `timer_t`) plus one (0: none; the kernel's
-    /// first timer id is 0), re-armed by the handler.
-    static TIMER: Cell<usize> = const { Cell::new(0) };
-    /// The interval the timer was last armed with, in ns.
-    static ARMED_NS: Cell<u64> = const { Cell::new(0) };
-    /// This thread's CPU time (ns) at its previous signal, when its timer
-    /// runs on its CPU clock (0: on the wall clock).
-    static CPU_AT_SIGNAL: Cell<u64> = const { Cell::new(0) };
-    /// `CLOCK_MONOTONIC` (ns) at this thread's previous signal or arming,
-    /// when its timer runs on the wall clock (0: on its CPU clock).
-    static WALL_AT_SIGNAL: Cell<u64> = const { Cell::new(0) };
-    /// The handler's random state.
-    static JITTER: Cell<u64> = const { Cell::new(0) };
-    /// This thread's id, taken when its timer is armed.
-    static TID: Cell<u32> = const { Cell::new(0) };
-}
 
 /// (node, scalar op mark or 0 (see `SiteTable`), innermost-first return addresses,
 /// taken on a thread working for another's scope).
@@ -222,137 +180,6 @@ pub(crate) fn start(epoch: u64, cfg: SamplerConfig) -> Result<(), String> {
     ACTIVE_EPOCH.store(epoch, SeqCst);
     arm_this_thread(epoch, || SampleClock::Wall);
     Ok(())
-}
-
-/// The clock a thread's timer runs on (see the module doc).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum SampleClock {
-    /// `CLOCK_MONOTONIC`: the thread's scopes' wall time, waits included.
-    Wall,
-    /// `CLOCK_THREAD_CPUTIME_ID`: a helper's working time; no signals
-    /// while it sleeps.
-    Cpu,
-}
-
-impl SampleClock {
-    /// The clock for a thread arming on its own first event: its CPU clock
-    /// on a rayon worker (a helper, idle between tasks), else the wall clock.
-    pub(crate) fn for_this_thread() -> SampleClock {
-        if rayon::current_thread_index().is_some() {
-            SampleClock::Cpu
-        } else {
-            SampleClock::Wall
-        }
-    }
-}
-
-/// Arms this thread's timer for session `epoch` on `clock` (a closure, as
-/// the choice costs a thread-local lookup) if sampling and not yet armed.
-#[inline]
-pub(crate) fn arm_this_thread(epoch: u64, clock: impl FnOnce() -> SampleClock) {
-    if ARMED.try_with(Cell::get).unwrap_or(epoch) == epoch {
-        return;
-    }
-    if ACTIVE_EPOCH.load(Relaxed) != epoch {
-        return;
-    }
-    arm_slow(epoch, clock());
-}
-
-/// Arms this thread's timer; what it allocates (the timer list) is the
-/// profiler's own (uncounted).
-#[cold]
-fn arm_slow(epoch: u64, clock: SampleClock) {
-    super::own::uncounted(|| arm_uncounted(epoch, clock));
-}
-
-fn arm_uncounted(epoch: u64, clock: SampleClock) {
-    let _ = ARMED.try_with(|a| a.set(epoch));
-    // SAFETY: gettid has no preconditions.
-    let _ = TID.try_with(|t| t.set(unsafe { libc::gettid() } as u32));
-    let period = PERIOD_NS.load(Relaxed).max(1);
-    // SAFETY: `sigevent` is plain data; all-zero is a valid value to fill in.
-    let mut sev: libc::sigevent = unsafe { std::mem::zeroed() };
-    sev.sigev_notify = libc::SIGEV_THREAD_ID;
-    sev.sigev_signo = libc::SIGPROF;
-    // SAFETY: gettid has no preconditions.
-    sev.sigev_notify_thread_id = unsafe { libc::gettid() };
-    let mut timer: libc::timer_t = std::ptr::null_mut();
-    let clock_id = match clock {
-        SampleClock::Wall => libc::CLOCK_MONOTONIC,
-        SampleClock::Cpu => libc::CLOCK_THREAD_CPUTIME_ID,
-    };
-    // SAFETY: valid pointers to a filled sigevent and an out-parameter.
-    if unsafe { libc::timer_create(clock_id, &mut sev, &mut timer) } != 0 {
-        return; // this thread goes unsampled; its counts stay exact
-    }
-    let (cpu_at, wall_at) = match clock {
-        SampleClock::Wall => (0, clock_ns(libc::CLOCK_MONOTONIC).max(1)),
-        SampleClock::Cpu => (clock_ns(libc::CLOCK_THREAD_CPUTIME_ID).max(1), 0),
-    };
-    let _ = CPU_AT_SIGNAL.try_with(|c| c.set(cpu_at));
-    let _ = WALL_AT_SIGNAL.try_with(|c| c.set(wall_at));
-    let _ = TIMER.try_with(|t| t.set(timer as usize + 1));
-    let _ = OWNER.try_with(|o| o.0.set((timer as usize + 1, epoch)));
-    let _ = JITTER.try_with(|j| j.set((timer as u64) ^ period ^ 0x9e37_79b9_7f4a_7c15));
-    rearm(timer as usize, period);
-    TIMERS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push((timer as usize, epoch));
-}
-
-/// Runs `f`, work this thread hands to rayon's pool and then waits for,
-/// with this thread's wall-clock signal held until `f` returns: a timer
-/// that expires meanwhile is delivered once, at the end, and its sample
-/// weighs the whole interval on the node the thread is still in. A signal
-/// to a thread blocked on the pool's latch slowed the pool's own work: a
-/// 0.08 ms parallel `dot` on the 2-vCPU dev VM ran 10-30% slower for whole
-/// sessions (2,500 runs each) with the caller sampled, 1.01-1.02x with the
-/// signal held (`benches/RESULTS.md`, run N). Two `pthread_sigmask` calls
-/// on a thread sampled on the wall clock; nothing on others (rayon's
-/// workers, on their CPU clocks, take part in the work).
-pub(crate) fn holding_signal<R>(f: impl FnOnce() -> R) -> R {
-    let armed = ARMED.try_with(Cell::get).unwrap_or(0);
-    let on_wall_clock = CPU_AT_SIGNAL.try_with(Cell::get).unwrap_or(1) == 0;
-    if armed == 0 || !on_wall_clock || armed != ACTIVE_EPOCH.load(Relaxed) {
-        return f();
-    }
-    let _held = HeldSignal::block();
-    f()
-}
-
-/// `SIGPROF` blocked on this thread until dropped (if it was not already).
-struct HeldSignal(bool);
-
-impl HeldSignal {
-    fn block() -> HeldSignal {
-        // SAFETY: `sigset_t` is plain data, initialized by `sigemptyset`
-        // before use; `pthread_sigmask` gets valid pointers.
-        unsafe {
-            let mut set: libc::sigset_t = std::mem::zeroed();
-            let mut old: libc::sigset_t = std::mem::zeroed();
-            libc::sigemptyset(&mut set);
-            libc::sigaddset(&mut set, libc::SIGPROF);
-            let blocked = libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old) == 0;
-            HeldSignal(blocked && libc::sigismember(&old, libc::SIGPROF) == 0)
-        }
-    }
-}
-
-impl Drop for HeldSignal {
-    fn drop(&mut self) {
-        if !self.0 {
-            return;
-        }
-        // SAFETY: as in `block`.
-        unsafe {
-            let mut set: libc::sigset_t = std::mem::zeroed();
-            libc::sigemptyset(&mut set);
-            libc::sigaddset(&mut set, libc::SIGPROF);
-            libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
-        }
-    }
 }
 
 /// Stops sampling: deletes every thread's timer, waits for handlers still
@@ -438,31 +265,6 @@ fn install_handler() -> Result<(), String> {
     }
 }
 
-/// Arms `timer` once, for a random interval of 0.5-1.5 `period`s, and
-/// remembers the interval. Async-signal-safe.
-fn rearm(timer: usize, period: u64) {
-    let mut x = JITTER.try_with(Cell::get).unwrap_or(1) | 1;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    let _ = JITTER.try_with(|j| j.set(x));
-    let ns = (period / 2 + x % period.max(1)).max(1);
-    let _ = ARMED_NS.try_with(|a| a.set(ns));
-    let spec = libc::itimerspec {
-        it_interval: libc::timespec {
-            tv_sec: 0,
-            tv_nsec: 0,
-        },
-        it_value: libc::timespec {
-            tv_sec: (ns / 1_000_000_000) as libc::time_t,
-            tv_nsec: (ns % 1_000_000_000) as libc::c_long,
-        },
-    };
-    // SAFETY: `timer` came from timer_create (a deleted one returns EINVAL);
-    // timer_settime is async-signal-safe.
-    unsafe { libc::timer_settime(timer as libc::timer_t, 0, &spec, std::ptr::null_mut()) };
-}
-
 extern "C" fn on_sigprof(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: errno is thread-local; saved and restored around calls that may set it.
     let errno = unsafe { *libc::__errno_location() };
@@ -480,41 +282,6 @@ extern "C" fn on_sigprof(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *m
     IN_FLIGHT.fetch_sub(1, SeqCst);
     // SAFETY: as above.
     unsafe { *libc::__errno_location() = errno };
-}
-
-/// The time the signal now handled stands for: the wall time (wall-clock
-/// timer) or the CPU time (CPU-clock timer, checked at the kernel's tick)
-/// since the thread's previous signal or its arming; the armed interval if
-/// neither clock could be read. Async-signal-safe.
-fn elapsed_ns() -> u64 {
-    let armed = || ARMED_NS.try_with(Cell::get).unwrap_or(0);
-    let (at, clock) = match CPU_AT_SIGNAL.try_with(Cell::get).unwrap_or(0) {
-        0 => (&WALL_AT_SIGNAL, libc::CLOCK_MONOTONIC),
-        _ => (&CPU_AT_SIGNAL, libc::CLOCK_THREAD_CPUTIME_ID),
-    };
-    let before = at.try_with(Cell::get).unwrap_or(0);
-    let now = clock_ns(clock);
-    if before == 0 || now == 0 {
-        return armed();
-    }
-    let now = now.max(before);
-    let _ = at.try_with(|c| c.set(now));
-    now - before
-}
-
-/// `clock`'s time in nanoseconds (0 if unreadable). Async-signal-safe.
-fn clock_ns(clock: libc::clockid_t) -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: a valid out-pointer; clock_gettime is async-signal-safe.
-    if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
-        return 0;
-    }
-    (ts.tv_sec as u64)
-        .saturating_mul(1_000_000_000)
-        .saturating_add(ts.tv_nsec as u64)
 }
 
 /// Records one sample of the calling thread, as the timer's signal would
@@ -559,63 +326,4 @@ fn record(ring: &Ring, ctx: *mut libc::c_void, weight: u64) {
     h.depth.store(depth as u32, Relaxed);
     h.state
         .store(if state::borrowed() { 2 } else { 1 }, Release);
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::trace::sampler::{clock_ns, holding_signal, SampleClock};
-
-    fn thread_cpu_ns() -> u64 {
-        clock_ns(libc::CLOCK_THREAD_CPUTIME_ID)
-    }
-
-    #[test]
-    fn rayon_workers_are_sampled_on_their_cpu_clock_other_threads_on_the_wall_clock() {
-        assert_eq!(SampleClock::for_this_thread(), SampleClock::Wall);
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build();
-        let on_worker = pool.map(|p| p.install(SampleClock::for_this_thread));
-        assert_eq!(on_worker.ok(), Some(SampleClock::Cpu));
-    }
-
-    fn sigprof_blocked() -> bool {
-        // SAFETY: a query of this thread's mask into a zeroed set.
-        unsafe {
-            let mut now: libc::sigset_t = std::mem::zeroed();
-            libc::pthread_sigmask(libc::SIG_BLOCK, std::ptr::null(), &mut now);
-            libc::sigismember(&now, libc::SIGPROF) == 1
-        }
-    }
-
-    #[test]
-    fn a_wall_sampled_thread_holds_its_signal_while_it_waits_on_the_pool() -> crate::Result<()> {
-        let _l = crate::testing::lock();
-        assert!(!holding_signal(sigprof_blocked), "no session: nothing held");
-        let session = crate::Session::builder().cpu_hz(250).start()?;
-        assert!(holding_signal(sigprof_blocked), "held while waiting");
-        assert!(!sigprof_blocked(), "released after");
-        let on_worker = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .map(|p| {
-                p.install(|| crate::profile!("on a worker", { holding_signal(sigprof_blocked) }))
-            });
-        assert_eq!(on_worker.ok(), Some(false), "a worker takes part: not held");
-        session.finish()?;
-        assert!(
-            !holding_signal(sigprof_blocked),
-            "after the session: nothing held"
-        );
-        Ok(())
-    }
-
-    #[test]
-    fn the_thread_cpu_clock_reads_and_advances() {
-        let before = thread_cpu_ns();
-        assert!(before > 0, "a thread that ran has used CPU time");
-        let mut x = 0u64;
-        while thread_cpu_ns() < before + 2_000_000 {
-            x = std::hint::black_box(x.wrapping_add(1));
-        }
-        assert!(x > 0);
-    }
 }
